@@ -95,7 +95,7 @@ public abstract class ContainerRuntimeContract {
     assertThat(instance.nativeId()).isNotBlank();
     assertThat(instance.endpoint().port()).isPositive();
     assertThat(instance.startPhases()).isNotEmpty();
-    assertThat(instance.startPhases().values()).allSatisfy(d -> assertThat(d).isNotNegative());
+    assertThat(instance.startPhases().values()).allSatisfy(d -> assertThat(d.isNegative()).isFalse());
     assertThat(instance.exit()).isNotDone();
   }
 
