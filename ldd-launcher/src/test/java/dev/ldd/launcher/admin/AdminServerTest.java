@@ -2,8 +2,8 @@ package dev.ldd.launcher.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ldd.core.spi.MessagePublisher;
 import dev.ldd.core.spi.Publication;
+import dev.ldd.launcher.testing.RecordingPublisher;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,27 +14,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AdminServerTest {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private AdminServer server;
-
-  /** A publisher that records what it is given and answers as told. */
-  static final class RecordingPublisher implements MessagePublisher {
-    final List<Publication> published = new CopyOnWriteArrayList<>();
-    volatile Function<Publication, CompletableFuture<Void>> answer = p -> CompletableFuture.completedFuture(null);
-
-    @Override
-    public CompletableFuture<Void> publish(Publication publication) {
-      published.add(publication);
-      return answer.apply(publication);
-    }
-  }
 
   record InstanceStatus(String id, String state, int inFlight) {}
 
