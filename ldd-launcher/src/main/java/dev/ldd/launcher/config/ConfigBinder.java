@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -42,6 +43,8 @@ final class ConfigBinder {
   private final Substitution substitution;
   private final List<String> problems = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
+  /** Where each route was declared, for the cross-checks that run once every function is read. */
+  private final Map<RouteConfig, String> routePaths = new IdentityHashMap<>();
 
   ConfigBinder(Map<String, String> env) {
     this.substitution = new Substitution(env);
@@ -67,7 +70,7 @@ final class ConfigBinder {
     SourceConfig source = source(top.mapping("source", true));
     RuntimeConfig runtime = runtime(top.mapping("runtime", true));
     NoRouteConfig noRoute = noRoute(top.mapping("noRoute", false));
-    List<FunctionConfig> functions = functions(top, source, runtime);
+    List<FunctionConfig> functions = functions(top, runtime);
     top.finish();
     if (problems.isEmpty()) {
       crossCheckRoutes(source, functions);
@@ -245,14 +248,10 @@ final class ConfigBinder {
     return new NoRouteConfig(policy, topic);
   }
 
-  private List<FunctionConfig> functions(Mapping top, SourceConfig source, RuntimeConfig runtime) {
+  private List<FunctionConfig> functions(Mapping top, RuntimeConfig runtime) {
     List<FunctionConfig> out = new ArrayList<>();
     Map<String, String> names = new HashMap<>();
-    List<Mapping> entries = top.mappings("functions", true);
-    if (entries.isEmpty() && top.has("functions")) {
-      top.problem("functions", "must declare at least one function");
-    }
-    for (Mapping f : entries) {
+    for (Mapping f : top.mappings("functions", true)) {
       FunctionConfig fc = function(f, runtime, names);
       if (fc != null) {
         out.add(fc);
@@ -338,17 +337,10 @@ final class ConfigBinder {
     if (name == null) {
       return null;
     }
-    FunctionConfig fc = build(f.path, () -> new FunctionConfig(name, image, command, jar, mainClass, port, env,
+    return build(f.path, () -> new FunctionConfig(name, image, command, jar, mainClass, port, env,
         routes, new Concurrency(perInstance, minInstances, maxInstances), idle, invocation, start,
         maxDeliveries, killOnError, deadLetterTopic, publishMode, new Resources(memory, nanoCpus, pids)));
-    if (fc != null) {
-      functionPaths.put(fc.name(), f.path);
-    }
-    return fc;
   }
-
-  private final Map<RouteConfig, String> routePaths = new java.util.IdentityHashMap<>();
-  private final Map<String, String> functionPaths = new HashMap<>();
 
   private void crossCheckRoutes(SourceConfig source, List<FunctionConfig> functions) {
     List<String> queues = source.queueNames();
@@ -369,10 +361,9 @@ final class ConfigBinder {
     for (String tie : RoutingTable.of(routes).ties()) {
       warnings.add("routes: " + tie);
     }
-    for (int i = 0; i < queues.size(); i++) {
-      if (!used.contains(queues.get(i))) {
-        warnings.add("source: no function routes from queue '" + queues.get(i)
-            + "'; its messages follow the noRoute policy");
+    for (String queue : queues) {
+      if (!used.contains(queue)) {
+        warnings.add("source: no function routes from queue '" + queue + "'; its messages follow the noRoute policy");
       }
     }
   }
@@ -594,8 +585,7 @@ final class ConfigBinder {
       }
       if (!n.isObject()) {
         problem(key, "must be a mapping, was a " + kind(n));
-        Mapping empty = new Mapping(at(key), YAML.createObjectNode(), true);
-        return empty;
+        return new Mapping(at(key), YAML.createObjectNode(), true);
       }
       return new Mapping(at(key), (ObjectNode) n, false);
     }

@@ -7,7 +7,6 @@ import dev.ldd.core.EngineListener;
 import dev.ldd.core.InvocationOutcome;
 import dev.ldd.core.StopReason;
 import dev.ldd.core.spi.InboundMessage;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
