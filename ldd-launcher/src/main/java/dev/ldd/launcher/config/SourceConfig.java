@@ -32,7 +32,8 @@ public sealed interface SourceConfig {
    *
    * @param name the queue name routes refer to
    * @param subscriptions topic subscriptions whose messages the queue receives
-   * @param maxRedeliveries failed deliveries after which the broker moves a message to its dead list
+   * @param maxRedeliveries redeliveries after the first delivery, after which the broker moves a failed
+   *     message to its dead-message list (0: no bound)
    */
   record EmbeddedQueue(String name, List<String> subscriptions, int maxRedeliveries) {
     public static final int DEFAULT_MAX_REDELIVERIES = 10;

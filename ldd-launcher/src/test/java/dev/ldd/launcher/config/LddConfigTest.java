@@ -119,6 +119,13 @@ class LddConfigTest {
             """ + PROCESS + functions(ENRICH), "source.sessions[0].queues[0].window: must be in 1..255, was 256"),
         arguments("duplicate YAML key", DAEMON + "daemon: { id: again }\n" + EMBEDDED + PROCESS + functions(ENRICH),
             "not valid YAML: line 2"),
+        arguments("unterminated variable reference", withFunction(ENRICH.replace("command", "image: \"${IMAGE\", command")),
+            "functions[0].image: unterminated ${ in a value: close it with }"),
+        arguments("malformed variable reference", withFunction(ENRICH.replace("command", "image: \"${1X}\", command")),
+            "functions[0].image: '${1X}' is not a variable reference: use ${NAME} or ${NAME:-default}"),
+        arguments("no functions", DAEMON + EMBEDDED + PROCESS + "functions: []\n", "functions: must not be empty"),
+        arguments("zero timeout", withFunction(ENRICH.replace("command", "invocationTimeout: 0s, command")),
+            "functions[0].invocationTimeout: must be longer than 0"),
         arguments("not a boolean", withFunction(ENRICH.replace("command", "killOnError: sometimes, command")),
             "functions[0].killOnError: must be true or false, was 'sometimes'"));
   }
