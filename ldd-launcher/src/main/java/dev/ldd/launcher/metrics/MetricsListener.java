@@ -64,7 +64,17 @@ public final class MetricsListener implements EngineListener {
   private final Map<List<String>, AtomicInteger> instanceGauges = new ConcurrentHashMap<>();
 
   public MetricsListener(MeterRegistry registry) {
+    this(registry, List.of());
+  }
+
+  /** With {@code ldd_instances} at 0 for each of {@code functions} from the start, so dashboards see them. */
+  public MetricsListener(MeterRegistry registry, java.util.Collection<String> functions) {
     this.registry = requireNonNull(registry, "registry");
+    for (String function : functions) {
+      for (State state : State.values()) {
+        gauge(function, state);
+      }
+    }
     Gauge.builder("ldd.invocations.in.flight", invocationsInFlight, AtomicInteger::get)
         .description("Invocations sent and not yet ended").register(registry);
     Gauge.builder("ldd.messages.in.flight", messagesInFlight, AtomicInteger::get)

@@ -76,6 +76,14 @@ class MetricsListenerTest {
   }
 
   @Test
+  void knownFunctionsShowZeroInstancesBeforeAnyEvent() {
+    MetricsListener withFunctions = new MetricsListener(MetricsListener.newPrometheusRegistry(), java.util.List.of("enrich"));
+
+    assertThat(withFunctions.registry().find("ldd.instances").tags("function", "enrich").gauges()).hasSize(3)
+        .allSatisfy(g -> assertThat(g.value()).isZero());
+  }
+
+  @Test
   void backpressurePausesAreCountedAndShown() {
     metrics.backpressure(true, 256);
     assertThat(value("ldd.source.paused")).isEqualTo(1);

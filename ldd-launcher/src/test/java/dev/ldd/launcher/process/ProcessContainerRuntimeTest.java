@@ -105,6 +105,22 @@ class ProcessContainerRuntimeTest {
   }
 
   @Test
+  void stopKillsAProcessThatIgnoresTheRequestOnceTheGraceHasPassed() throws Exception {
+    Path report = state.resolve("stubborn.txt");
+    FunctionSpec spec = FunctionSpec.builder("stubborn", "cp").command(javaCommand(StubbornFunction.class))
+        .env(Map.of("REPORT_TO", report.toString())).build();
+    try (ProcessContainerRuntime runtime = runtime()) {
+      RuntimeInstance instance = await(runtime.start(new InstanceRequest("stubborn-1", "d1", spec)));
+      Await.until("the child to listen", Duration.ofSeconds(30), () -> Files.exists(report));
+
+      await(runtime.stop(instance.nativeId(), Duration.ofMillis(300)));
+
+      assertThat(await(instance.exit()).exitCode()).isEqualTo(137); // SIGKILL, after SIGTERM did nothing
+      assertThat(ProcessHandle.of(Long.parseLong(instance.nativeId()))).isEmpty();
+    }
+  }
+
+  @Test
   void withoutACommandItRunsTheImageAsARunnableJar() {
     FunctionSpec spec = FunctionSpec.builder("jarred", state.resolve("missing.jar").toString()).build();
     try (ProcessContainerRuntime runtime = new ProcessContainerRuntime(ProcessRuntimeOptions.defaults()
