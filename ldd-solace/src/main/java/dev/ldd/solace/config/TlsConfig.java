@@ -2,7 +2,6 @@ package dev.ldd.solace.config;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * TLS for {@code tcps://} hosts.
@@ -20,7 +19,7 @@ public record TlsConfig(
     Boolean validateCertificate,
     Boolean validateHost) {
 
-  static final Set<String> STORE_FORMATS = Set.of("jks", "pkcs12");
+  static final List<String> STORE_FORMATS = List.of("jks", "pkcs12");
 
   public TlsConfig {
     validateCertificate = validateCertificate == null ? Boolean.TRUE : validateCertificate;
