@@ -112,6 +112,7 @@ public final class SolacePublisher implements MessagePublisher, AutoCloseable {
       p.send(message, topic);
     } catch (StaleSessionException e) {
       log.info("session '{}': producer went stale ({}); creating a new one", sessionName, e.getMessage());
+      pending.producer = null; // this one is retried, not failed with the others
       discard(p);
       XMLMessageProducer fresh = producer();
       pending.producer = fresh;
