@@ -105,6 +105,20 @@ public final class SolacePublisher implements MessagePublisher, AutoCloseable {
     failOutstanding(null, "the publisher closed before the broker confirmed the message");
   }
 
+  /**
+   * The session went down for good: no confirmation will come for what is outstanding, so fail it now
+   * (the caller's message goes back to the bus) instead of leaving the futures hanging until the next publish.
+   */
+  void sessionLost() {
+    XMLMessageProducer p;
+    synchronized (this) {
+      p = producer;
+    }
+    if (p != null) {
+      discard(p);
+    }
+  }
+
   private void send(BytesMessage message, Topic topic, Pending pending) throws JCSMPException {
     XMLMessageProducer p = producer();
     pending.producer = p;
@@ -166,6 +180,8 @@ public final class SolacePublisher implements MessagePublisher, AutoCloseable {
     BytesMessage message = JCSMPFactory.onlyInstance().createMessage(BytesMessage.class);
     message.setData(publication.payload());
     message.setDeliveryMode(delivery == PublishDelivery.PERSISTENT ? DeliveryMode.PERSISTENT : DeliveryMode.DIRECT);
+    // So that a consumer rejecting it (or the queue's redelivery bound) sends it to the dead-message queue.
+    message.setDMQEligible(true);
     if (publication.correlationId() != null) {
       message.setCorrelationId(publication.correlationId());
     }

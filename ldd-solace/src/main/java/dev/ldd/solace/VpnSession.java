@@ -181,6 +181,13 @@ final class VpnSession {
       live = false;
     }
     flows.forEach(QueueFlow::invalidate);
+    SolacePublisher p;
+    synchronized (this) {
+      p = publisher;
+    }
+    if (p != null) {
+      p.sessionLost();
+    }
     emit(event.name(), detail);
     scheduleRebuild();
   }

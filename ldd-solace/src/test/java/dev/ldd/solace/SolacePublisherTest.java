@@ -72,6 +72,7 @@ class SolacePublisherTest {
     assertThat(m.getProperties().getString("tenant")).isEqualTo("acme");
     assertThat(m.getCorrelationId()).isEqualTo("corr-9");
     assertThat(m.getCorrelationKey()).isNotNull();
+    assertThat(m.isDMQEligible()).isTrue();
   }
 
   @Test
@@ -142,6 +143,16 @@ class SolacePublisherTest {
     assertThat(whileDown).isCompletedExceptionally();
     assertThat(jcsmp.producers).hasSize(2);
     verify(jcsmp.lastSession()).getMessageProducer(any());
+  }
+
+  @Test
+  void publishesAwaitingConfirmationFailWhenTheSessionGoesDown() {
+    SolacePublisher publisher = publisher(PublishDelivery.PERSISTENT);
+    CompletableFuture<Void> future = publisher.publish(publication());
+
+    jcsmp.sessionEvent(SessionEvent.DOWN_ERROR);
+
+    assertThat(future).isCompletedExceptionally();
   }
 
   @Test
