@@ -40,6 +40,20 @@ final class InboundMessages {
         deliveryCount(m));
   }
 
+  /** How logs name a message: its application message id, else the broker's replication-group id. */
+  static String logId(BytesXMLMessage m) {
+    try {
+      String id = m.getApplicationMessageId();
+      if (id != null) {
+        return id;
+      }
+      Object rgmid = m.getReplicationGroupMessageId();
+      return rgmid == null ? "(no id)" : rgmid.toString();
+    } catch (RuntimeException e) {
+      return "(no id)";
+    }
+  }
+
   static byte[] payload(BytesXMLMessage m) {
     if (m instanceof TextMessage text) {
       String s = text.getText();

@@ -224,7 +224,7 @@ final class QueueFlow {
         inbound = InboundMessages.from(config.name(), message);
       } catch (RuntimeException e) {
         // Unreadable: it can never be processed, so it must not come back for ever.
-        log.error("queue '{}': message {} could not be read and is rejected", config.name(), message.getMessageId(), e);
+        log.error("queue '{}': message {} could not be read and is rejected", config.name(), InboundMessages.logId(message), e);
         new FlowSettlement(generation, message).reject();
         return;
       }
@@ -296,7 +296,7 @@ final class QueueFlow {
         return;
       }
       if (config.settlement() == SettlementMode.REBIND) {
-        replace(generation, "message " + message.getMessageId() + " failed", rebindBackoff);
+        replace(generation, "message " + InboundMessages.logId(message) + " failed", rebindBackoff);
       } else {
         settle(Outcome.FAILED);
       }
@@ -310,7 +310,7 @@ final class QueueFlow {
       if (config.settlement() == SettlementMode.REBIND) {
         // No NACK on this broker, so no way to send it to the DMQ: acknowledge it so that it never comes back.
         log.warn("queue '{}': message {} rejected; settlement mode 'rebind' cannot dead-letter on the broker, "
-            + "so it is acknowledged and discarded", config.name(), message.getMessageId());
+            + "so it is acknowledged and discarded", config.name(), InboundMessages.logId(message));
         settle(Outcome.ACCEPTED);
       } else {
         settle(Outcome.REJECTED);
@@ -323,7 +323,7 @@ final class QueueFlow {
       }
       if (generation.isDead()) {
         log.debug("queue '{}': message {} is from a flow that no longer exists; the bus redelivers it",
-            config.name(), message.getMessageId());
+            config.name(), InboundMessages.logId(message));
         return false;
       }
       return true;
@@ -334,7 +334,7 @@ final class QueueFlow {
         message.settle(outcome);
       } catch (JCSMPException | RuntimeException e) {
         log.warn("queue '{}': settling message {} as {} failed ({}); the bus will redeliver it",
-            config.name(), message.getMessageId(), outcome, e.toString());
+            config.name(), InboundMessages.logId(message), outcome, e.toString());
       }
     }
   }

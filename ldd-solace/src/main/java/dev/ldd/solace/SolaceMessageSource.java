@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * bound again, both with back-off. Deliveries of the dead session or flow cannot be settled any more
  * (settling them is a no-op); the bus redelivers them, so expect duplicates.
  *
+ * <p>Events passed to {@link DeliveryHandler#onSourceEvent}, named as JCSMP names them: the flow events
+ * {@code FLOW_UP}, {@code FLOW_DOWN}, {@code FLOW_RECONNECTING}, {@code FLOW_RECONNECTED}; the session
+ * events {@code RECONNECTING}, {@code RECONNECTED}, {@code DOWN_ERROR} (and any other), reported once for
+ * each queue of the session; and this source's own {@code FLOW_REPLACED} (a flow closed after failing, or
+ * rebound after {@code fail()} in rebind mode), {@code FLOW_REBOUND} and {@code REBUILT} (a session).
+ *
  * <p>Pausing. {@link #pause()} stops every flow; messages JCSMP still hands over from a flow's window
  * are buffered and delivered, in order, after {@link #resume()}. No delivery follows the return of
  * {@link #pause()}: it waits for a hand-off in progress on another thread, so the handler must not

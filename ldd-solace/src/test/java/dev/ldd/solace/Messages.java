@@ -30,7 +30,7 @@ final class Messages {
       System.arraycopy(payload, 0, into, 0, payload.length);
       return payload.length;
     });
-    when(m.getMessageId()).thenReturn("ad-" + (++ids));
+    when(m.getApplicationMessageId()).thenReturn("msg-" + (++ids));
     return m;
   }
 
@@ -38,7 +38,7 @@ final class Messages {
     TextMessage m = mock(TextMessage.class);
     when(m.getDestination()).thenReturn(JCSMPFactory.onlyInstance().createTopic(topic));
     when(m.getText()).thenReturn(text);
-    when(m.getMessageId()).thenReturn("ad-" + (++ids));
+    when(m.getApplicationMessageId()).thenReturn("msg-" + (++ids));
     return m;
   }
 }

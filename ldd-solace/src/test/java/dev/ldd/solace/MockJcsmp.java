@@ -16,7 +16,6 @@ import com.solacesystems.jcsmp.JCSMPException;
 import com.solacesystems.jcsmp.JCSMPProperties;
 import com.solacesystems.jcsmp.JCSMPSession;
 import com.solacesystems.jcsmp.JCSMPStreamingPublishCorrelatingEventHandler;
-import com.solacesystems.jcsmp.JCSMPStreamingPublishEventHandler;
 import com.solacesystems.jcsmp.SessionEvent;
 import com.solacesystems.jcsmp.SessionEventHandler;
 import com.solacesystems.jcsmp.XMLMessageListener;
@@ -72,7 +71,7 @@ final class MockJcsmp implements SessionFactory {
           }
           return receiver;
         });
-    when(session.getMessageProducer(any(JCSMPStreamingPublishEventHandler.class))).thenAnswer(inv -> {
+    when(session.getMessageProducer(any())).thenAnswer(inv -> {
       XMLMessageProducer producer = mock(XMLMessageProducer.class);
       synchronized (this) {
         producers.add(new Producer(producer, inv.getArgument(0)));
