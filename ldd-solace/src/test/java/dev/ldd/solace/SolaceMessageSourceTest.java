@@ -31,6 +31,12 @@ import dev.ldd.solace.config.SettlementMode;
 import dev.ldd.solace.config.SolaceSourceConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -164,6 +170,50 @@ class SolaceMessageSourceTest {
     InOrder order = inOrder(flow.receiver());
     order.verify(flow.receiver()).stop();
     order.verify(flow.receiver()).start();
+  }
+
+  @Test
+  void noMessageIsLostOrReorderedAndNoneArrivesWhilePausedWhenPauseAndResumeRaceTheDispatcher() throws Exception {
+    int count = 2000;
+    List<BytesXMLMessage> messages = IntStream.range(0, count).mapToObj(i -> Messages.bytes("orders/x", "m" + i)).toList();
+    ExecutorService deliver = Executors.newSingleThreadExecutor();
+    SessionConfig session = SessionConfig.of("tcp://broker:55555", "vpn-eu", "ldd", "pw", List.of(QueueConfig.named("orders")));
+    source = new SolaceMessageSource("ldd-1", SolaceSourceConfig.of(session), jcsmp, scheduler,
+        name -> name.equals("ldd-solace-deliver") ? deliver : Runnable::run);
+    AtomicBoolean engineSaysPaused = new AtomicBoolean();
+    AtomicInteger deliveredWhilePaused = new AtomicInteger();
+    CountDownLatch all = new CountDownLatch(count);
+    handler.then = d -> {
+      if (engineSaysPaused.get()) {
+        deliveredWhilePaused.incrementAndGet();
+      }
+      all.countDown();
+    };
+    source.start(handler);
+    MockJcsmp.Flow flow = jcsmp.flow("orders");
+
+    Thread dispatcher = new Thread(() -> messages.forEach(m -> flow.listener().onReceive(m)), "fake-jcsmp-dispatcher");
+    Thread engine = new Thread(() -> {
+      while (all.getCount() > 0) {
+        source.pause();
+        engineSaysPaused.set(true);
+        Thread.yield();
+        engineSaysPaused.set(false);
+        source.resume();
+      }
+    }, "fake-engine");
+    try {
+      dispatcher.start();
+      engine.start();
+      assertThat(all.await(20, TimeUnit.SECONDS)).as("every message delivered").isTrue();
+      dispatcher.join();
+      engine.join();
+    } finally {
+      deliver.shutdownNow();
+    }
+
+    assertThat(handler.payloads()).containsExactlyElementsOf(IntStream.range(0, count).mapToObj(i -> "m" + i).toList());
+    assertThat(deliveredWhilePaused).hasValue(0);
   }
 
   @Test
