@@ -60,14 +60,6 @@ final class DeliveryGate {
     handOver(delivery);
   }
 
-  synchronized int buffered() {
-    return buffer.size();
-  }
-
-  synchronized boolean isPaused() {
-    return paused;
-  }
-
   synchronized void pause() {
     if (paused || closed) {
       return;

@@ -136,10 +136,6 @@ final class QueueFlow {
     invalidate();
   }
 
-  synchronized FlowGeneration current() {
-    return current;
-  }
-
   /**
    * Replaces {@code generation}: closes it now, binds a new flow after the back-off. Only the first
    * call for a generation acts; a generation already replaced is left alone.

@@ -138,11 +138,6 @@ public final class SolaceMessageSource implements MessageSource {
         .publisher(config.publisher().delivery());
   }
 
-  /** Sessions in configuration order; for tests. */
-  List<VpnSession> sessions() {
-    return sessions;
-  }
-
   @Override
   public void close() {
     synchronized (this) {

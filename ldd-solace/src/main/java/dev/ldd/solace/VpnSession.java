@@ -76,10 +76,6 @@ final class VpnSession {
     return config;
   }
 
-  List<QueueFlow> flows() {
-    return flows;
-  }
-
   /** Connects, provisions and binds every flow. Blocks; throws when JCSMP's connect retries are used up. */
   void connect() throws JCSMPException {
     int generation;
@@ -125,11 +121,13 @@ final class VpnSession {
     }
   }
 
-  synchronized SolacePublisher publisher(PublishDelivery delivery) {
-    if (publisher == null) {
-      publisher = new SolacePublisher(config.name(), this::liveSession, delivery, publishCompletions);
+  SolacePublisher publisher(PublishDelivery delivery) {
+    synchronized (lock) {
+      if (publisher == null) {
+        publisher = new SolacePublisher(config.name(), this::liveSession, delivery, publishCompletions);
+      }
+      return publisher;
     }
-    return publisher;
   }
 
   void close() {
@@ -146,7 +144,7 @@ final class VpnSession {
     }
     flows.forEach(QueueFlow::close);
     SolacePublisher p;
-    synchronized (this) {
+    synchronized (lock) {
       p = publisher;
     }
     if (p != null) {
@@ -182,7 +180,7 @@ final class VpnSession {
     }
     flows.forEach(QueueFlow::invalidate);
     SolacePublisher p;
-    synchronized (this) {
+    synchronized (lock) {
       p = publisher;
     }
     if (p != null) {
