@@ -5,8 +5,8 @@ import com.solacesystems.jcsmp.JCSMPException;
 import dev.ldd.core.spi.Delivery;
 import dev.ldd.core.spi.DeliveryHandler;
 import java.util.ArrayDeque;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -15,29 +15,36 @@ import org.slf4j.LoggerFactory;
 /**
  * Where deliveries from every flow of the source pass to the engine, and where pausing happens.
  *
- * <p>{@link #pause()} stops all flows, but JCSMP still hands over what is already in a flow's window:
- * those messages are buffered here, in arrival order, and handed over by {@link #resume()} on the
- * drain thread before anything newer. Hand-offs run under this object's lock, so once {@link #pause()}
- * returns no delivery follows it, even from another thread: it waits at most for one hand-off in
- * progress, which the {@link DeliveryHandler} contract keeps short. One lock for the whole source (not
- * one per flow) so that a handler pausing from inside a delivery cannot deadlock with another flow's
- * dispatcher thread doing the same.
+ * <p>The contract (no delivery after {@link #pause()} returns) is kept by the paused flag alone: while
+ * it is set, whatever JCSMP hands over is buffered here in arrival order, and {@link #resume()} hands
+ * the buffer over on the delivery thread before anything newer. Hand-offs run under this object's
+ * lock, so {@code pause()} from another thread waits at most for one hand-off in progress, which the
+ * {@link DeliveryHandler} contract keeps short. One lock for the whole source (not one per flow) so that
+ * handlers pausing from inside deliveries on two dispatcher threads cannot deadlock.
+ *
+ * <p>Stopping and starting the flows only keeps the broker from pushing more than the window. It runs
+ * on the delivery thread, never under this lock: a JCSMP call that waited for a dispatcher thread
+ * blocked on this lock would deadlock.
  */
 final class DeliveryGate {
   private static final Logger log = LoggerFactory.getLogger(DeliveryGate.class);
 
   private record Pending(FlowGeneration generation, Delivery delivery) {}
 
-  private final Executor drainer;
+  private final Executor deliveryThread;
   private final ArrayDeque<Pending> buffer = new ArrayDeque<>();
-  private final Set<FlowReceiver> receivers = new LinkedHashSet<>();
   private volatile DeliveryHandler handler;
-  private boolean paused;
+  private volatile boolean paused;
+  private volatile boolean closed;
   private boolean draining;
-  private boolean closed;
 
-  DeliveryGate(Executor drainer) {
-    this.drainer = drainer;
+  /** Each registered receiver and whether it was last started (true) or stopped (false). */
+  private final Map<FlowReceiver, Boolean> receivers = new LinkedHashMap<>();
+  private final Object flowControl = new Object();
+
+  /** {@code deliveryThread} runs buffered hand-offs and flow stop/start, one task at a time, in order. */
+  DeliveryGate(Executor deliveryThread) {
+    this.deliveryThread = deliveryThread;
   }
 
   void open(DeliveryHandler handler) {
@@ -60,54 +67,64 @@ final class DeliveryGate {
     handOver(delivery);
   }
 
-  synchronized void pause() {
-    if (paused || closed) {
-      return;
+  void pause() {
+    synchronized (this) {
+      if (paused || closed) {
+        return;
+      }
+      paused = true;
     }
-    paused = true;
-    receivers.forEach(FlowReceiver::stop);
+    applyFlowControlLater();
   }
 
-  synchronized void resume() {
-    if (!paused || closed) {
-      return;
+  void resume() {
+    synchronized (this) {
+      if (!paused || closed) {
+        return;
+      }
+      paused = false;
+      if (!buffer.isEmpty() && !draining) {
+        draining = true;
+        if (!submit(this::drain)) {
+          draining = false; // closing: the buffer is dropped and the bus redelivers it
+        }
+      }
     }
-    paused = false;
-    receivers.forEach(DeliveryGate::start);
-    if (!buffer.isEmpty() && !draining) {
-      draining = true;
-      try {
-        drainer.execute(this::drain);
-      } catch (RejectedExecutionException e) {
-        draining = false; // closing: the buffer is dropped and the bus redelivers it
+    applyFlowControlLater();
+  }
+
+  /** Adds a new flow's receiver; it is started unless the source is paused. */
+  void register(FlowReceiver receiver) {
+    synchronized (flowControl) {
+      if (closed) {
+        return;
+      }
+      receivers.put(receiver, false);
+    }
+    applyFlowControlLater();
+  }
+
+  /** Forgets a dead generation: its receiver and the deliveries buffered from it. */
+  void unregister(FlowGeneration generation) {
+    synchronized (this) {
+      buffer.removeIf(p -> p.generation() == generation);
+    }
+    if (generation.receiver() != null) {
+      synchronized (flowControl) {
+        receivers.remove(generation.receiver());
       }
     }
   }
 
-  /** Adds a new flow's receiver, starting it unless paused. */
-  synchronized void register(FlowReceiver receiver) {
-    if (closed) {
-      return;
-    }
-    receivers.add(receiver);
-    if (!paused) {
-      start(receiver);
-    }
-  }
-
-  /** Forgets a dead generation: its receiver and the deliveries buffered from it. */
-  synchronized void unregister(FlowGeneration generation) {
-    if (generation.receiver() != null) {
-      receivers.remove(generation.receiver());
-    }
-    buffer.removeIf(p -> p.generation() == generation);
-  }
-
   /** No deliveries after this; buffered ones are dropped (left to the bus). */
-  synchronized void close() {
-    closed = true;
-    buffer.clear();
-    receivers.clear();
+  void close() {
+    synchronized (this) {
+      closed = true;
+      buffer.clear();
+    }
+    synchronized (flowControl) {
+      receivers.clear();
+    }
   }
 
   private void drain() {
@@ -135,11 +152,41 @@ final class DeliveryGate {
     }
   }
 
-  private static void start(FlowReceiver receiver) {
+  private void applyFlowControlLater() {
+    submit(this::applyFlowControl);
+  }
+
+  /** Brings every receiver to the latest state; a later call sees a later state, so the last one wins. */
+  private void applyFlowControl() {
+    synchronized (flowControl) {
+      boolean run = !paused && !closed;
+      for (Map.Entry<FlowReceiver, Boolean> e : receivers.entrySet()) {
+        if (e.getValue() != run) {
+          apply(e.getKey(), run);
+          e.setValue(run);
+        }
+      }
+    }
+  }
+
+  private static void apply(FlowReceiver receiver, boolean run) {
     try {
-      receiver.start();
-    } catch (JCSMPException e) {
-      log.warn("could not start flow on {}: {}", receiver.getEndpoint(), e.toString());
+      if (run) {
+        receiver.start();
+      } else {
+        receiver.stop();
+      }
+    } catch (JCSMPException | RuntimeException e) {
+      log.warn("could not {} the flow on {}: {}", run ? "start" : "stop", receiver.getEndpoint(), e.toString());
+    }
+  }
+
+  private boolean submit(Runnable task) {
+    try {
+      deliveryThread.execute(task);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
     }
   }
 }

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * message VPN, one guaranteed client-ack flow per queue, and a {@link SolacePublisher} per session.
  *
  * <p>Threads. Messages and events arrive on each session's JCSMP dispatcher thread and are handed to
- * the {@link DeliveryHandler} at once; nothing blocks there. Buffered messages are handed over on
- * {@code ldd-solace-deliver} after {@link #resume()}. Rebuilding a session or flow (after back-off)
+ * the {@link DeliveryHandler} at once; nothing blocks there. Buffered messages are handed over, and
+ * flows are stopped and started, on {@code ldd-solace-deliver}. Rebuilding a session or flow (after back-off)
  * runs on {@code ldd-solace-rebuild-<session>}; publish futures complete on
  * {@code ldd-solace-publish-<session>}. Settlement runs on the calling (engine) thread and may block
  * briefly while JCSMP reconnects.
