@@ -147,8 +147,12 @@ final class QueueFlow {
     gate.unregister(generation);
     Duration delay = backoff.next();
     log.warn("queue '{}': {}; closing the flow and binding it again in {} ms", config.name(), reason, delay.toMillis());
-    emit("FLOW_REPLACED", reason + "; rebinding in " + delay.toMillis() + " ms");
-    worker.execute(() -> closeQuietly(generation));
+    // On the rebuild thread: fail() calls this from an engine thread, which must neither wait for the
+    // close nor receive handler callbacks.
+    worker.execute(() -> {
+      closeQuietly(generation);
+      emit("FLOW_REPLACED", reason + "; rebinding in " + delay.toMillis() + " ms");
+    });
     scheduleReopen(generation, delay, backoff);
   }
 
