@@ -128,7 +128,7 @@ public final class InMemoryBroker implements MessagePublisher, AutoCloseable {
       }
       store.run();
     }
-    dispatch.execute(this::drain);
+    kick();
     return confirmed;
   }
 
@@ -138,7 +138,7 @@ public final class InMemoryBroker implements MessagePublisher, AutoCloseable {
       Queue q = queue(queue);
       q.ready.addLast(new Stored(++sequence, queue, new Publication(queue, payload, properties)));
     }
-    dispatch.execute(this::drain);
+    kick();
   }
 
   /** A source delivering from {@code queueNames}; several sources on one queue share its messages. */
@@ -199,7 +199,7 @@ public final class InMemoryBroker implements MessagePublisher, AutoCloseable {
       held.clear();
     }
     release.forEach(Runnable::run);
-    dispatch.execute(this::drain);
+    kick();
   }
 
   /** Test control: publications matching {@code predicate} fail instead of being stored. */
@@ -212,6 +212,15 @@ public final class InMemoryBroker implements MessagePublisher, AutoCloseable {
   @Override
   public void close() {
     closeDispatch.run();
+  }
+
+  /** Asks the dispatch executor to hand out what can be handed out; nothing once the broker is closed. */
+  private void kick() {
+    try {
+      dispatch.execute(this::drain);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // Closed: deliveries stop, stored messages stay where they are.
+    }
   }
 
   private Queue queue(String name) {
@@ -363,7 +372,7 @@ public final class InMemoryBroker implements MessagePublisher, AutoCloseable {
           queue.ready.addFirst(stored);
         }
       }
-      dispatch.execute(InMemoryBroker.this::drain);
+      kick();
     }
 
     @Override
@@ -407,7 +416,7 @@ public final class InMemoryBroker implements MessagePublisher, AutoCloseable {
           q.consumers.add(this);
         }
       }
-      dispatch.execute(InMemoryBroker.this::drain);
+      kick();
     }
 
     /** Delivers unless paused meanwhile; a paused delivery goes back to the head of its queue. */
@@ -447,7 +456,7 @@ public final class InMemoryBroker implements MessagePublisher, AutoCloseable {
     @Override
     public void resume() {
       paused = false;
-      dispatch.execute(InMemoryBroker.this::drain);
+      kick();
     }
 
     @Override
@@ -469,7 +478,7 @@ public final class InMemoryBroker implements MessagePublisher, AutoCloseable {
           }
         }
       }
-      dispatch.execute(InMemoryBroker.this::drain);
+      kick();
     }
   }
 }

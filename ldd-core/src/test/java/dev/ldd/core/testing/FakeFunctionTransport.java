@@ -129,15 +129,16 @@ public final class FakeFunctionTransport implements FunctionTransport {
       }
       CompletableFuture<InvocationResult> f = new CompletableFuture<>();
       inFlight.put(invocation.id(), f);
+      if (closed.isDone() && inFlight.remove(invocation.id(), f)) {
+        return CompletableFuture.failedFuture(new InstanceLostException("instance " + instanceId + " is closed"));
+      }
       maxInFlight.accumulateAndGet(inFlight.size(), Math::max);
       invocations.incrementAndGet();
-      f.whenComplete((r, e) -> inFlight.remove(invocation.id()));
       FakeFunction fn = behaviour.getOrDefault(instance.function(), FakeFunction.ok());
       fn.invoke(new FakeCall(invocation, this)).whenComplete((r, e) -> {
-        if (e != null) {
-          f.complete(InvocationResult.error(String.valueOf(e.getMessage())));
-        } else {
-          f.complete(r);
+        // Leave the in-flight set before the engine can hear of the result, so the count stays exact.
+        if (inFlight.remove(invocation.id(), f)) {
+          f.complete(e != null ? InvocationResult.error(String.valueOf(e.getMessage())) : r);
         }
       });
       return f;
@@ -155,8 +156,11 @@ public final class FakeFunctionTransport implements FunctionTransport {
       if (closed.isDone()) {
         return;
       }
-      for (CompletableFuture<InvocationResult> f : List.copyOf(inFlight.values())) {
-        f.completeExceptionally(new InstanceLostException("instance " + instanceId + ": " + why));
+      for (String id : List.copyOf(inFlight.keySet())) {
+        CompletableFuture<InvocationResult> f = inFlight.remove(id);
+        if (f != null) {
+          f.completeExceptionally(new InstanceLostException("instance " + instanceId + ": " + why));
+        }
       }
       closed.complete(null);
     }
