@@ -5,11 +5,10 @@ import dev.ldd.wire.proto.Ping;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One framed connection with its two threads: a reader thread that hands each inbound frame to a
@@ -39,7 +38,6 @@ public final class FrameChannel {
   // Identity markers in the outbound queue; never written.
   private static final Frame STOP = Frame.newBuilder().setPing(Ping.newBuilder().setNonce(-1)).build();
   private static final Frame FLUSH_AND_CLOSE = Frame.newBuilder().setPing(Ping.newBuilder().setNonce(-2)).build();
-  private static final int MAX_BATCH = 4096;
 
   private final Socket socket;
   private final FrameReader reader;
@@ -47,7 +45,10 @@ public final class FrameChannel {
   private final int maxFrameBytes;
   private final String threadPrefix;
   private final String name;
-  private final BlockingQueue<Frame> outbound = new LinkedBlockingQueue<>();
+  private final Queue<Frame> outbound = new ConcurrentLinkedQueue<>();
+  // The writer sets this before it parks; senders unpark it only then, so a busy writer costs them nothing.
+  private volatile boolean writerParked;
+  private volatile Thread writerThread;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Listener listener;
 
@@ -84,7 +85,7 @@ public final class FrameChannel {
     if (closed.get()) {
       return false;
     }
-    outbound.add(frame);
+    enqueue(frame);
     return true;
   }
 
@@ -98,7 +99,7 @@ public final class FrameChannel {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    outbound.add(STOP);
+    enqueue(STOP);
     try {
       socket.close();
     } catch (IOException ignored) {
@@ -113,7 +114,7 @@ public final class FrameChannel {
   /** Writes the frames queued so far, then closes the channel with no cause. Returns at once. */
   public void closeAfterFlush() {
     if (!closed.get()) {
-      outbound.add(FLUSH_AND_CLOSE);
+      enqueue(FLUSH_AND_CLOSE);
     }
   }
 
@@ -132,30 +133,51 @@ public final class FrameChannel {
     }
   }
 
+  private void enqueue(Frame frame) {
+    outbound.add(frame);
+    if (writerParked) {
+      LockSupport.unpark(writerThread);
+    }
+  }
+
   private void writeLoop() {
-    List<Frame> batch = new ArrayList<>();
+    writerThread = Thread.currentThread();
     try {
       while (true) {
-        batch.add(outbound.take());
-        outbound.drainTo(batch, MAX_BATCH);
-        for (Frame frame : batch) {
-          if (frame == STOP) {
-            return;
-          }
-          if (frame == FLUSH_AND_CLOSE) {
-            writer.flush();
-            close(null);
-            return;
-          }
-          writer.write(frame);
+        Frame frame = outbound.poll();
+        if (frame == null) {
+          writer.flush(); // once per batch: everything queued so far has been written
+          frame = awaitFrame();
         }
-        batch.clear();
-        writer.flush();
+        if (frame == STOP) {
+          return;
+        }
+        if (frame == FLUSH_AND_CLOSE) {
+          writer.flush();
+          close(null);
+          return;
+        }
+        writer.write(frame);
       }
-    } catch (InterruptedException e) {
-      close(e);
     } catch (Throwable t) {
       close(t);
+    }
+  }
+
+  private Frame awaitFrame() {
+    while (true) {
+      writerParked = true;
+      Frame frame = outbound.poll(); // re-check after announcing: a sender that missed the flag queued first
+      if (frame != null) {
+        writerParked = false;
+        return frame;
+      }
+      LockSupport.park(this);
+      writerParked = false;
+      frame = outbound.poll();
+      if (frame != null) {
+        return frame;
+      }
     }
   }
 

@@ -37,18 +37,8 @@ import org.slf4j.LoggerFactory;
 final class TcpFunctionConnection implements FunctionConnection, FrameChannel.Listener {
   private static final Logger log = LoggerFactory.getLogger(TcpFunctionConnection.class);
 
-  /** An invocation in flight: its future and its deadline timer (set just after it is registered). */
-  private static final class Pending {
-    final CompletableFuture<InvocationResult> future = new CompletableFuture<>();
-    volatile ScheduledFuture<?> deadline;
-
-    void cancelDeadline() {
-      ScheduledFuture<?> d = deadline;
-      if (d != null) {
-        d.cancel(false);
-      }
-    }
-  }
+  /** An invocation in flight: its future and when it is due. */
+  private record Pending(Invocation invocation, long deadlineMillis, CompletableFuture<InvocationResult> future) {}
 
   private final String instanceId;
   private final ReadyInfo ready;
@@ -107,24 +97,23 @@ final class TcpFunctionConnection implements FunctionConnection, FrameChannel.Li
           + " on instance " + instanceId + ": deadline " + invocation.deadline() + " passed before it was sent"));
     }
     Frame frame = WireMapping.invoke(invocation);
-    Pending pending = new Pending();
+    Pending pending = new Pending(invocation, invocation.deadline().toEpochMilli(), new CompletableFuture<>());
     if (inFlight.putIfAbsent(invocation.id(), pending) != null) {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
           "invocation " + invocation.id() + " is already in flight on instance " + instanceId));
     }
-    pending.deadline = timer.schedule(() -> expire(invocation, pending), remaining, TimeUnit.MILLISECONDS);
     boolean sent;
     try {
       sent = channel.send(frame);
     } catch (IllegalArgumentException tooLarge) {
       fail(invocation.id(), pending, new LddException(
           "invocation " + invocation.id() + " on instance " + instanceId + ": " + tooLarge.getMessage()));
-      return pending.future;
+      return pending.future();
     }
     if (!sent || closing) {
       fail(invocation.id(), pending, lost("connection is closed"));
     }
-    return pending.future;
+    return pending.future();
   }
 
   @Override
@@ -161,8 +150,7 @@ final class TcpFunctionConnection implements FunctionConnection, FrameChannel.Li
       }
       throw new WireProtocolException("Result for unknown invocation id '" + r.getInvocationId() + "'");
     }
-    pending.cancelDeadline();
-    pending.future.complete(result);
+    pending.future().complete(result);
   }
 
   private void onPublish(Publish p) {
@@ -185,11 +173,19 @@ final class TcpFunctionConnection implements FunctionConnection, FrameChannel.Li
     stage.whenComplete((v, e) -> channel.send(WireMapping.publishAck(publishId, e)));
   }
 
-  private void expire(Invocation invocation, Pending pending) {
-    if (inFlight.remove(invocation.id(), pending)) {
-      abandoned.add(invocation.id());
-      pending.future.completeExceptionally(new InvocationTimeoutException("invocation " + invocation.id()
-          + " on instance " + instanceId + ": no result by its deadline " + invocation.deadline()));
+  /**
+   * Fails the invocations whose deadline is at or before {@code nowMillis}. Called by the transport's
+   * timer every few milliseconds: one sweep serves every deadline, so that sending an invocation costs
+   * no timer operation.
+   */
+  void expireOverdue(long nowMillis) {
+    for (Pending pending : inFlight.values()) {
+      if (pending.deadlineMillis() <= nowMillis && inFlight.remove(pending.invocation().id(), pending)) {
+        Invocation invocation = pending.invocation();
+        abandoned.add(invocation.id());
+        pending.future().completeExceptionally(new InvocationTimeoutException("invocation " + invocation.id()
+            + " on instance " + instanceId + ": no result by its deadline " + invocation.deadline()));
+      }
     }
   }
 
@@ -212,8 +208,7 @@ final class TcpFunctionConnection implements FunctionConnection, FrameChannel.Li
     for (String id : inFlight.keySet()) {
       Pending pending = inFlight.remove(id);
       if (pending != null) {
-        pending.cancelDeadline();
-        pending.future.completeExceptionally(lost);
+        pending.future().completeExceptionally(lost);
       }
     }
     abandoned.clear();
@@ -242,8 +237,7 @@ final class TcpFunctionConnection implements FunctionConnection, FrameChannel.Li
 
   private void fail(String id, Pending pending, LddException e) {
     if (inFlight.remove(id, pending)) {
-      pending.cancelDeadline();
-      pending.future.completeExceptionally(e);
+      pending.future().completeExceptionally(e);
     }
   }
 

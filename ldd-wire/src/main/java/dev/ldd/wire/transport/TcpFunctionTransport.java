@@ -23,6 +23,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each connection has one reader and one writer thread ({@code ldd-wire-read-<instance>},
  * {@code ldd-wire-write-<instance>}); each {@link #connect} runs on a short-lived
  * {@code ldd-wire-connect-<instance>} thread until the wrapper's Ready frame arrives; one
- * {@code ldd-wire-timer} thread per transport runs deadlines and pings. No thread per invocation.
+ * {@code ldd-wire-timer} thread per transport sweeps deadlines and sends pings. No thread, and no
+ * timer task, per invocation.
  * Futures complete on those threads, so dependent stages must not block. Thread-safe.
  */
 public final class TcpFunctionTransport implements FunctionTransport {
@@ -60,8 +62,8 @@ public final class TcpFunctionTransport implements FunctionTransport {
       t.setDaemon(true);
       return t;
     });
-    // Most deadlines are cancelled long before they expire: do not keep them queued until then.
-    this.timer.setRemoveOnCancelPolicy(true);
+    long sweep = b.deadlineSweepInterval.toMillis();
+    this.timer.scheduleWithFixedDelay(this::expireOverdue, sweep, sweep, TimeUnit.MILLISECONDS);
   }
 
   public static Builder builder() {
@@ -142,6 +144,13 @@ public final class TcpFunctionTransport implements FunctionTransport {
     }
   }
 
+  private void expireOverdue() {
+    long now = clock.millis();
+    for (TcpFunctionConnection c : connections) {
+      c.expireOverdue(now);
+    }
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -157,6 +166,7 @@ public final class TcpFunctionTransport implements FunctionTransport {
     private Duration pingInterval = Duration.ofSeconds(10);
     private Duration connectTimeout = Duration.ofSeconds(1);
     private Duration retryInterval = Duration.ofMillis(20);
+    private Duration deadlineSweepInterval = Duration.ofMillis(10);
 
     private Builder() {}
 
@@ -193,6 +203,18 @@ public final class TcpFunctionTransport implements FunctionTransport {
     /** The pause between two connect attempts while an instance starts. Default 20 ms. */
     public Builder retryInterval(Duration retryInterval) {
       this.retryInterval = positive(retryInterval, "retryInterval");
+      return this;
+    }
+
+    /**
+     * How often invocation deadlines are checked: an invocation fails at most this long after its
+     * deadline. Default 10 ms.
+     */
+    public Builder deadlineSweepInterval(Duration interval) {
+      this.deadlineSweepInterval = positive(interval, "deadlineSweepInterval");
+      if (interval.toMillis() < 1) {
+        throw new IllegalArgumentException("deadlineSweepInterval must be >= 1 ms, was " + interval);
+      }
       return this;
     }
 
