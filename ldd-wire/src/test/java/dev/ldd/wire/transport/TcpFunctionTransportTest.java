@@ -250,6 +250,7 @@ class TcpFunctionTransportTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the peer must stay open while the daemon talks to it
   void connectRetriesConnectionsThatAreAcceptedAndDroppedUntilReadyArrives() throws Exception {
     try (FakeWrapper proxy = new FakeWrapper()) {
       CompletableFuture<FunctionConnection> f = transport.connect("enrich-3", proxy.endpoint(), START, RecordingSink.accepting());
@@ -278,6 +279,7 @@ class TcpFunctionTransportTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the peer must stay open while the daemon talks to it
   void connectFailsWithPlatformExceptionWhenNoReadyArrivesInTime() throws Exception {
     try (FakeWrapper silent = new FakeWrapper()) {
       CompletableFuture<FunctionConnection> f =
@@ -310,6 +312,7 @@ class TcpFunctionTransportTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the peer must stay open while the daemon talks to it
   void aNewerMinorVersionIsAccepted() throws Exception {
     try (FakeWrapper fake = new FakeWrapper()) {
       CompletableFuture<FunctionConnection> f = transport.connect("enrich-3", fake.endpoint(), START, RecordingSink.accepting());
@@ -320,6 +323,7 @@ class TcpFunctionTransportTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the peer must stay open while the daemon talks to it
   void aFirstFrameOtherThanReadyIsRefused() throws Exception {
     try (FakeWrapper fake = new FakeWrapper()) {
       CompletableFuture<FunctionConnection> f = transport.connect("enrich-3", fake.endpoint(), START, RecordingSink.accepting());
