@@ -16,8 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link Listener}, and a writer thread that drains an unbounded queue of outbound frames and flushes
  * once per batch. Both daemon and function side use it.
  *
- * <p>Thread-safe. {@link #send} never blocks. The listener is called on the reader thread, one frame
- * at a time; {@link Listener#onClose} is called exactly once, on whichever thread closed the channel.
+ * <p>Thread-safe. {@link #send} never blocks; {@link #sendNow} may (see there). Frames leave in the
+ * order they were queued. The listener is called on the reader thread, one frame at a time;
+ * {@link Listener#onClose} is called exactly once, on whichever thread closed the channel.
  */
 public final class FrameChannel {
   /** What the channel reports. Called on the reader thread, except {@link #onClose} (see there). */
