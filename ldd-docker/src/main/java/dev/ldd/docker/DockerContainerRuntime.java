@@ -393,7 +393,8 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     var exit = instance.exitFor(exitCode);
     instance.exit().complete(exit);
     if (instance.running() && !instance.removalStarted()) {
-      log.warn("{} {}; last log lines:\n{}", instance, exit.reason(), lastLogLines(instance.nativeId(), 10));
+      String lines = lastLogLines(instance.nativeId(), 10);
+      log.warn("{} {}; {}", instance, exit.reason(), lines.isEmpty() ? "it logged nothing" : "last log lines:\n" + lines);
       removeAndForget(instance);
     }
   }
