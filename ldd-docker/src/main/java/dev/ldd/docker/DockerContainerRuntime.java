@@ -519,6 +519,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   /** The container's last {@code n} log lines (stdout and stderr), or a note saying why there are none. */
   String lastLogLines(String id, int n) {
     StringBuffer out = new StringBuffer();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
     try {
       control.logContainerCmd(id)
           .withStdOut(true)
@@ -529,12 +530,27 @@ public final class DockerContainerRuntime implements ContainerRuntime {
             public void onNext(Frame frame) {
               out.append(new String(frame.getPayload(), UTF_8));
             }
+
+            @Override
+            public void onError(Throwable e) {
+              // A container being removed has no logs any more: say so instead of logging an error.
+              failure.set(e);
+              try {
+                close();
+              } catch (IOException ignored) {
+                // nothing more to release
+              }
+            }
           })
           .awaitCompletion(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      return "(logs unavailable: " + rootCause(e) + ")";
+      failure.set(e);
+    }
+    if (failure.get() != null && out.length() == 0) {
+      return "(logs unavailable: " + (failure.get() instanceof DockerException de ? engineMessage(de)
+          : rootCause(failure.get())) + ")";
     }
     List<String> lines = new ArrayList<>(out.toString().lines().map(String::stripTrailing).toList());
     return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));

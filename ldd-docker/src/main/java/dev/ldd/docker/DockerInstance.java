@@ -62,7 +62,7 @@ final class DockerInstance implements RuntimeInstance {
 
   void started(Endpoint endpoint, Map<String, Duration> startPhases) {
     this.endpoint = endpoint;
-    this.startPhases = Map.copyOf(startPhases);
+    this.startPhases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(startPhases));
     this.running = true;
   }
 
