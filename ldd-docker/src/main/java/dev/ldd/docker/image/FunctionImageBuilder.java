@@ -90,10 +90,12 @@ public final class FunctionImageBuilder implements AutoCloseable {
     checkInputs(spec, subject);
     try {
       String hash = contentHash(spec);
-      FunctionImage existing = existing(spec.tag(), hash);
-      if (existing != null) {
+      InspectImageResponse previous = inspect(spec.tag());
+      if (previous != null && hash.equals(labels(previous).get(Labels.IMAGE_CONTENT_HASH))) {
         log.debug("{} is up to date ({})", subject, hash);
-        return existing;
+        String modules = labels(previous).getOrDefault(MODULES_LABEL, "");
+        return new FunctionImage(spec.tag(), previous.getId(), hash, true,
+            modules.isEmpty() ? List.of() : Arrays.asList(modules.split(",")), Map.of());
       }
       Map<String, Duration> phases = new LinkedHashMap<>();
       long t = System.nanoTime();
@@ -113,6 +115,10 @@ public final class FunctionImageBuilder implements AutoCloseable {
         labels.put(MODULES_LABEL, String.join(",", modules));
         String imageId = buildImage(subject, spec.tag(), context, labels);
         phase(phases, "build", t);
+        if (previous != null && !previous.getId().equals(imageId)
+            && labels(previous).containsKey(Labels.IMAGE_CONTENT_HASH)) {
+          removeReplaced(subject, previous.getId());
+        }
         log.info("built {} ({}, modules {}) in {}", subject, imageId, modules, phases);
         return new FunctionImage(spec.tag(), imageId, hash, false, List.copyOf(modules), phases);
       } finally {
@@ -158,10 +164,9 @@ public final class FunctionImageBuilder implements AutoCloseable {
     return h.hex();
   }
 
-  private FunctionImage existing(String tag, String hash) {
-    InspectImageResponse image;
+  private InspectImageResponse inspect(String tag) {
     try {
-      image = docker.inspectImageCmd(tag).exec();
+      return docker.inspectImageCmd(tag).exec();
     } catch (NotFoundException e) {
       return null;
     } catch (DockerException e) {
@@ -170,14 +175,20 @@ public final class FunctionImageBuilder implements AutoCloseable {
     } catch (RuntimeException e) {
       throw unreachable(tag, e);
     }
-    Map<String, String> labels = image.getConfig() == null || image.getConfig().getLabels() == null
+  }
+
+  private static Map<String, String> labels(InspectImageResponse image) {
+    return image.getConfig() == null || image.getConfig().getLabels() == null
         ? Map.of() : image.getConfig().getLabels();
-    if (!hash.equals(labels.get(Labels.IMAGE_CONTENT_HASH))) {
-      return null;
+  }
+
+  /** The image a rebuild replaced is now untagged: remove it unless a container still uses it. */
+  private void removeReplaced(String subject, String imageId) {
+    try {
+      docker.removeImageCmd(imageId).exec();
+    } catch (RuntimeException e) {
+      log.debug("{}: keeping the image it replaced ({}): {}", subject, imageId, e.toString());
     }
-    String modules = labels.getOrDefault(MODULES_LABEL, "");
-    return new FunctionImage(tag, image.getId(), hash, true,
-        modules.isEmpty() ? List.of() : Arrays.asList(modules.split(",")), Map.of());
   }
 
   private PlatformException unreachable(String tag, RuntimeException e) {

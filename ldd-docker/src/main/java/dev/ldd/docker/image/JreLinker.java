@@ -113,6 +113,9 @@ final class JreLinker {
       int code = provider.run(pw, pw, args.toArray(String[]::new));
       pw.flush();
       return new ToolResult(code, out.toString());
+    } catch (RuntimeException e) {
+      // jdeps throws on some malformed inputs instead of reporting them
+      return new ToolResult(-1, out + e.toString());
     }
   }
 

@@ -22,6 +22,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -72,9 +73,14 @@ public final class TestDocker {
   }
 
   public static FunctionImage buildByteServer(String tag, Set<String> extraModules) {
+    return buildByteServer(tag, extraModules, List.of());
+  }
+
+  public static FunctionImage buildByteServer(String tag, Set<String> extraModules, List<Path> classpath) {
     try (FunctionImageBuilder builder = FunctionImageBuilder.create(config())) {
       return builder.build(FunctionImageSpec.builder(tag, byteServerJar(), ByteServer.class.getName())
           .extraModules(extraModules)
+          .classpath(classpath)
           .labels(TEST_LABEL)
           .build());
     }
