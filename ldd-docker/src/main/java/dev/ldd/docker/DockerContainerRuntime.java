@@ -318,6 +318,11 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         .thenCompose(v -> removeAndForget(instance));
   }
 
+  /** {@link #stop(String, Duration)} with the configured {@link DockerRuntimeConfig#stopGrace()}. */
+  public CompletableFuture<Void> stop(String nativeId) {
+    return stop(nativeId, config.stopGrace());
+  }
+
   @Override
   public CompletableFuture<Void> kill(String nativeId) {
     DockerInstance instance = instances.get(nativeId);
@@ -392,11 +397,14 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     }
     var exit = instance.exitFor(exitCode);
     instance.exit().complete(exit);
-    if (instance.running() && !instance.removalStarted()) {
+    if (!instance.running()) {
+      return; // died during start: the start reports it and removes the container
+    }
+    if (!instance.exitRequested()) {
       String lines = lastLogLines(instance.nativeId(), 10);
       log.warn("{} {}; {}", instance, exit.reason(), lines.isEmpty() ? "it logged nothing" : "last log lines:\n" + lines);
-      removeAndForget(instance);
     }
+    removeAndForget(instance);
   }
 
   private final class ExitSink implements ExitWatcher.Sink {

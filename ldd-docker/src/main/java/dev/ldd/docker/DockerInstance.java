@@ -78,6 +78,11 @@ final class DockerInstance implements RuntimeInstance {
     killRequested = true;
   }
 
+  /** Whether the runtime itself asked for the exit (stop or kill). */
+  boolean exitRequested() {
+    return stopRequested || killRequested;
+  }
+
   void markOomKilled() {
     oomKilled = true;
   }

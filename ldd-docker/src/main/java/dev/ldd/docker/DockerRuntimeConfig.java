@@ -19,6 +19,7 @@ import java.util.Map;
  * @param readOnlyRootfs mounts the container's root filesystem read-only
  * @param user the user (and group) to run as, such as {@code 65534:65534}; null for the image's own
  * @param defaultPidsLimit the pids limit when the function sets none; 0 for no limit
+ * @param stopGrace how long {@link DockerContainerRuntime#stop(String)} waits after SIGTERM before it kills
  * @param maxParallelStarts how many starts run at once; the rest wait their turn (engines degrade under
  *     many parallel creates)
  * @param connectTimeout how long opening a connection to the engine may take
@@ -36,6 +37,7 @@ public record DockerRuntimeConfig(
     boolean readOnlyRootfs,
     String user,
     long defaultPidsLimit,
+    Duration stopGrace,
     int maxParallelStarts,
     Duration connectTimeout,
     Duration controlTimeout,
@@ -62,6 +64,10 @@ public record DockerRuntimeConfig(
     }
     if (defaultPidsLimit < 0) {
       throw new IllegalArgumentException("defaultPidsLimit must be >= 0, was " + defaultPidsLimit);
+    }
+    requireNonNull(stopGrace, "stopGrace");
+    if (stopGrace.isNegative()) {
+      throw new IllegalArgumentException("stopGrace must not be negative, was " + stopGrace);
     }
     if (maxParallelStarts < 1) {
       throw new IllegalArgumentException("maxParallelStarts must be >= 1, was " + maxParallelStarts);
@@ -114,6 +120,7 @@ public record DockerRuntimeConfig(
         .readOnlyRootfs(readOnlyRootfs)
         .user(user)
         .defaultPidsLimit(defaultPidsLimit)
+        .stopGrace(stopGrace)
         .maxParallelStarts(maxParallelStarts)
         .connectTimeout(connectTimeout)
         .controlTimeout(controlTimeout)
@@ -128,8 +135,8 @@ public record DockerRuntimeConfig(
 
   /**
    * Defaults: {@code DOCKER_HOST} or the local socket, bridge network published on 127.0.0.1,
-   * no-new-privileges, all capabilities dropped, writable rootfs, the image's user, 256 pids, 8 parallel
-   * starts, 5 s connect and 30 s control timeouts.
+   * no-new-privileges, all capabilities dropped, writable rootfs, the image's user, 256 pids, 10 s stop
+   * grace, 8 parallel starts, 5 s connect and 30 s control timeouts.
    */
   public static final class Builder {
     private URI dockerHost = defaultDockerHost();
@@ -140,6 +147,7 @@ public record DockerRuntimeConfig(
     private boolean readOnlyRootfs;
     private String user;
     private long defaultPidsLimit = 256;
+    private Duration stopGrace = Duration.ofSeconds(10);
     private int maxParallelStarts = 8;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration controlTimeout = Duration.ofSeconds(30);
@@ -193,6 +201,11 @@ public record DockerRuntimeConfig(
       return this;
     }
 
+    public Builder stopGrace(Duration stopGrace) {
+      this.stopGrace = stopGrace;
+      return this;
+    }
+
     public Builder maxParallelStarts(int maxParallelStarts) {
       this.maxParallelStarts = maxParallelStarts;
       return this;
@@ -225,7 +238,7 @@ public record DockerRuntimeConfig(
 
     public DockerRuntimeConfig build() {
       return new DockerRuntimeConfig(dockerHost, network, publishHost, noNewPrivileges,
-          dropAllCapabilities, readOnlyRootfs, user, defaultPidsLimit, maxParallelStarts, connectTimeout,
+          dropAllCapabilities, readOnlyRootfs, user, defaultPidsLimit, stopGrace, maxParallelStarts, connectTimeout,
           controlTimeout, maxControlConnections, labels, logLinesOnFailure);
     }
   }
