@@ -37,8 +37,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -68,8 +70,10 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   private final String runtimeId = UUID.randomUUID().toString().substring(0, 12);
   private final DockerClient control;
   private final DockerClient events;
-  private final ExecutorService starts;
-  private final ExecutorService calls;
+  private final ExecutorService startPool;
+  private final ExecutorService callPool;
+  private final Executor starts;
+  private final Executor calls;
   private final ScheduledExecutorService timer;
   private final ConcurrentMap<String, DockerInstance> instances = new ConcurrentHashMap<>();
   private final ExitWatcher watcher;
@@ -79,8 +83,10 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     this.config = config;
     this.control = DockerClients.control(config);
     this.events = DockerClients.streaming(config);
-    this.starts = Executors.newFixedThreadPool(config.maxParallelStarts(), threads("ldd-docker-start-%d"));
-    this.calls = Executors.newFixedThreadPool(4, threads("ldd-docker-call-%d"));
+    this.startPool = Executors.newFixedThreadPool(config.maxParallelStarts(), threads("ldd-docker-start-%d"));
+    this.callPool = Executors.newFixedThreadPool(4, threads("ldd-docker-call-%d"));
+    this.starts = orInlineOnceClosed(startPool);
+    this.calls = orInlineOnceClosed(callPool);
     this.timer = Executors.newSingleThreadScheduledExecutor(threads("ldd-docker-timer-%d"));
     this.watcher = new ExitWatcher(events, Map.of(Labels.RUNTIME, runtimeId), config.connectTimeout(),
         new ExitSink(), "ldd-docker-events-" + runtimeId);
@@ -99,6 +105,29 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   public DockerRuntimeConfig config() {
     return config;
+  }
+
+  /**
+   * Work that arrives after close (a late die event, a stop racing close) runs on the caller's thread
+   * against the closed clients and so fails its future, rather than being rejected and never completing.
+   */
+  private static Executor orInlineOnceClosed(ExecutorService pool) {
+    return task -> {
+      try {
+        pool.execute(task);
+      } catch (RejectedExecutionException e) {
+        task.run();
+      }
+    };
+  }
+
+  /** Runs {@code task} after {@code delay}; at once when the runtime is closed (nothing would run it later). */
+  private void later(Runnable task, Duration delay) {
+    try {
+      timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      task.run();
+    }
   }
 
   private static java.util.concurrent.ThreadFactory threads(String nameFormat) {
@@ -312,7 +341,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         .thenCompose(v -> {
           CompletableFuture<Void> exitedOrGraceOver = new CompletableFuture<>();
           instance.exit().whenComplete((exit, e) -> exitedOrGraceOver.complete(null));
-          timer.schedule(() -> exitedOrGraceOver.complete(null), grace.toMillis(), TimeUnit.MILLISECONDS);
+          later(() -> exitedOrGraceOver.complete(null), grace);
           return exitedOrGraceOver;
         })
         .thenCompose(v -> removeAndForget(instance));
@@ -369,7 +398,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       return CompletableFuture.completedFuture(null);
     }
     // The die event carries the exit code; when the stream is down, report the exit without it.
-    timer.schedule(() -> calls.execute(() -> ended(instance, -1)), DIE_EVENT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    later(() -> calls.execute(() -> ended(instance, -1)), DIE_EVENT_WAIT);
     return instance.exit().handle((exit, e) -> null);
   }
 
@@ -600,12 +629,12 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     }
     closed = true;
     watcher.close();
-    starts.shutdown();
-    calls.shutdown();
+    startPool.shutdown();
+    callPool.shutdown();
     timer.shutdownNow();
     try {
-      starts.awaitTermination(5, TimeUnit.SECONDS);
-      calls.awaitTermination(5, TimeUnit.SECONDS);
+      startPool.awaitTermination(5, TimeUnit.SECONDS);
+      callPool.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
