@@ -41,6 +41,7 @@ public final class ColdStartBenchmark {
     FunctionSpec fn = FunctionSpec.builder("byte-server", TestDocker.BYTE_SERVER_IMAGE).port(8080).build();
     DockerClient bare = TestDocker.client();
 
+    String loadBefore = loadAverage();
     Map<String, List<Long>> ldd = new LinkedHashMap<>();
     Map<String, List<Long>> raw = new LinkedHashMap<>();
     try (DockerContainerRuntime runtime = DockerContainerRuntime.create(TestDocker.config())) {
@@ -58,8 +59,9 @@ public final class ColdStartBenchmark {
       runtime.removeOrphans(daemonId).get(30, TimeUnit.SECONDS);
     }
 
-    System.out.printf(Locale.ROOT, "%nCold start, %d samples each (after %d warm-up), image %s, %d cores%n",
-        n, warmup, TestDocker.BYTE_SERVER_IMAGE, Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "%nCold start, %d samples each (after %d warm-up), image %s, %d cores, "
+        + "load average before %s, after %s%n", n, warmup, TestDocker.BYTE_SERVER_IMAGE,
+        Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage());
     System.out.printf(Locale.ROOT, "%-34s %10s %10s %10s %10s%n", "phase (ms)", "LDD p50", "LDD p99", "bare p50",
         "bare p99");
     for (String phase : ldd.keySet()) {
@@ -70,6 +72,11 @@ public final class ColdStartBenchmark {
     String total = "start (create+start+inspect)";
     System.out.printf(Locale.ROOT, "%nLDD overhead over bare create+start+inspect: p50 %.3fx, p99 %.3fx%n",
         ratio(ldd.get(total), raw.get(total), 50), ratio(ldd.get(total), raw.get(total), 99));
+    // Samples are taken in pairs (one LDD, one bare, back to back): the median of the per-pair differences
+    // is the overhead least disturbed by other load on the machine.
+    System.out.printf(Locale.ROOT, "median paired difference LDD - bare: start %+.1f ms, ready %+.1f ms%n",
+        ms(medianDifference(ldd.get(total), raw.get(total))),
+        ms(medianDifference(ldd.get("ready (first byte)"), raw.get("ready (first byte)"))));
     System.out.printf(Locale.ROOT, "ready (first byte) LDD vs bare: p50 %.3fx, p99 %.3fx%n",
         ratio(ldd.get("ready (first byte)"), raw.get("ready (first byte)"), 50),
         ratio(ldd.get("ready (first byte)"), raw.get("ready (first byte)"), 99));
@@ -130,6 +137,23 @@ public final class ColdStartBenchmark {
 
   private static double ratio(List<Long> a, List<Long> b, int p) {
     return (double) pct(a, p) / pct(b, p);
+  }
+
+  private static long medianDifference(List<Long> a, List<Long> b) {
+    List<Long> differences = new ArrayList<>();
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      differences.add(a.get(i) - b.get(i));
+    }
+    return pct(differences, 50);
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] fields = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private static double ms(long nanos) {
