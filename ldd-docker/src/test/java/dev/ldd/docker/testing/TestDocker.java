@@ -87,18 +87,26 @@ public final class TestDocker {
   }
 
   /** The byte server's one class in a jar, made with java.util.jar. */
-  public static synchronized Path byteServerJar() {
+  public static Path byteServerJar() {
+    return jarOf("byte-server.jar", ByteServer.class);
+  }
+
+  /**
+   * A jar of {@code mainClass}'s class file alone (test functions are single classes), with fixed entry
+   * times so that its bytes, and the image's content hash, are the same on every run.
+   */
+  public static synchronized Path jarOf(String fileName, Class<?> mainClass) {
     try {
       Path dir = Path.of(System.getProperty("java.io.tmpdir"), "ldd-docker-test");
       Files.createDirectories(dir);
-      Path jar = dir.resolve("byte-server.jar");
-      String entry = ByteServer.class.getName().replace('.', '/') + ".class";
+      Path jar = dir.resolve(fileName);
+      String entry = mainClass.getName().replace('.', '/') + ".class";
       Manifest manifest = new Manifest();
       manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-      manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, ByteServer.class.getName());
+      manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass.getName());
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (JarOutputStream out = new JarOutputStream(bytes);
-           InputStream in = ByteServer.class.getClassLoader().getResourceAsStream(entry)) {
+           InputStream in = mainClass.getClassLoader().getResourceAsStream(entry)) {
         JarEntry manifestEntry = new JarEntry("META-INF/MANIFEST.MF");
         manifestEntry.setTime(ENTRY_TIME);
         out.putNextEntry(manifestEntry);
@@ -114,6 +122,37 @@ public final class TestDocker {
       return jar;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The jar {@code type} was loaded from; when that is a classes directory (a build that has not
+   * packaged it yet), a jar made of that directory.
+   */
+  public static synchronized Path jarContaining(Class<?> type) {
+    try {
+      Path location = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (Files.isRegularFile(location)) {
+        return location;
+      }
+      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "ldd-docker-test");
+      Files.createDirectories(dir);
+      Path jar = dir.resolve(type.getSimpleName() + "-classes.jar");
+      try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+           var files = Files.walk(location)) {
+        for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
+          JarEntry e = new JarEntry(location.relativize(p).toString().replace('\\', '/'));
+          e.setTime(ENTRY_TIME);
+          out.putNextEntry(e);
+          Files.copy(p, out);
+          out.closeEntry();
+        }
+      }
+      return jar;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
     }
   }
 
