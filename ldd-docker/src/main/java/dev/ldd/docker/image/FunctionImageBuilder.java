@@ -272,7 +272,7 @@ public final class FunctionImageBuilder implements AutoCloseable {
   private String buildImage(String subject, String tag, Path context, Map<String, String> labels)
       throws IOException {
     try (InputStream in = Files.newInputStream(context)) {
-      return docker.buildImageCmd()
+      docker.buildImageCmd()
           .withTarInputStream(in)
           .withTags(Set.of(tag))
           .withLabels(labels)
@@ -281,6 +281,8 @@ public final class FunctionImageBuilder implements AutoCloseable {
           .withForcerm(true)
           .exec(new BuildImageResultCallback())
           .awaitImageId(BUILD_TIMEOUT.toMinutes(), TimeUnit.MINUTES);
+      // The build stream names the image by its short id; inspect gives the full one, like everywhere else.
+      return docker.inspectImageCmd(tag).exec().getId();
     } catch (DockerClientException | DockerException e) {
       throw new ImageBuildException(subject + ": the Docker engine failed to build it: " + e.getMessage(), e);
     } catch (RuntimeException e) {
