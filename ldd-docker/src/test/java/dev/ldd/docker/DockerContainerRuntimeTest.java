@@ -181,6 +181,20 @@ class DockerContainerRuntimeTest {
   }
 
   @Test
+  void aFunctionOverItsMemoryLimitIsReportedAsOomKilled() throws Exception {
+    FunctionSpec fn = FunctionSpec.builder("memory-hog", TestDocker.busyboxImage())
+        .command(List.of("sh", "-c", "sleep 0.3; a=aaaaaaaaaa; while true; do a=$a$a; done"))
+        .resources(new Resources(16L * 1024 * 1024, 0, 0))
+        .build();
+    RuntimeInstance instance = start(runtime, fn);
+
+    InstanceExit exit = await(instance.exit());
+
+    assertThat(exit).isEqualTo(new InstanceExit(137, "oom-killed"));
+    awaitGone(instance);
+  }
+
+  @Test
   void stopLetsTheFunctionExitOnSigtermWithinTheGrace() throws Exception {
     RuntimeInstance instance = start(runtime, byteServer());
     TestDocker.awaitGreeting(instance.endpoint(), Duration.ofSeconds(20));
