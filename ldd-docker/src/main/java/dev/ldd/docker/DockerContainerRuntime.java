@@ -176,6 +176,10 @@ public final class DockerContainerRuntime implements ContainerRuntime {
             + fn.port() + logSuffix(id));
       }
       instance.started(endpoint(fn, id, inspect), phases);
+      if (instance.ended()) {
+        // It died between inspect and now: the exit is reported; the removal is ours to start.
+        removeAndForget(instance);
+      }
       return instance;
     } catch (RuntimeException e) {
       instances.remove(id, instance);
