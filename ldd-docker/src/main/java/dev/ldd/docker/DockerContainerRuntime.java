@@ -23,6 +23,7 @@ import dev.ldd.core.model.FunctionSpec;
 import dev.ldd.core.model.Resources;
 import dev.ldd.core.spi.ContainerRuntime;
 import dev.ldd.core.spi.Endpoint;
+import dev.ldd.core.spi.InstanceExit;
 import dev.ldd.core.spi.InstanceRequest;
 import dev.ldd.core.spi.OwnedInstance;
 import dev.ldd.core.spi.RuntimeInstance;
@@ -428,15 +429,22 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     if (!instance.markEnded()) {
       return;
     }
-    var exit = instance.exitFor(exitCode);
-    instance.exit().complete(exit);
+    InstanceExit exit = instance.exitFor(exitCode);
     if (!instance.running()) {
+      instance.exit().complete(exit);
       return; // died during start: the start reports it and removes the container
     }
     if (!instance.exitRequested()) {
-      String lines = lastLogLines(instance.nativeId(), 10);
-      log.warn("{} {}; {}", instance, exit.reason(), lines.isEmpty() ? "it logged nothing" : "last log lines:\n" + lines);
+      // An exit nobody asked for: its last words say why, to the engine (the reason) and the operator.
+      List<String> lines = logTail(instance.nativeId(), 10);
+      if (!lines.isEmpty()) {
+        exit = new InstanceExit(exit.exitCode(), exit.reason() + " (last log line: "
+            + abbreviate(lines.get(lines.size() - 1), 200) + ")");
+      }
+      log.warn("{} {}; {}", instance, exit.reason(), lines.isEmpty() ? "it logged nothing"
+          : "last log lines:\n" + String.join("\n", lines));
     }
+    instance.exit().complete(exit);
     removeAndForget(instance);
   }
 
@@ -553,14 +561,20 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     if (config.logLinesOnFailure() == 0) {
       return "";
     }
-    String lines = lastLogLines(id, config.logLinesOnFailure());
-    return lines.isEmpty() ? "; it logged nothing" : "; its last log lines:\n" + lines;
+    List<String> lines = logTail(id, config.logLinesOnFailure());
+    return lines.isEmpty() ? "; it logged nothing" : "; its last log lines:\n" + String.join("\n", lines);
   }
 
-  /** The container's last {@code n} log lines (stdout and stderr), or a note saying why there are none. */
-  String lastLogLines(String id, int n) {
+  private static String abbreviate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+  }
+
+  /**
+   * The container's last {@code n} non-blank log lines (stdout and stderr); none when it logged nothing
+   * or its logs are gone (a container being removed has none).
+   */
+  List<String> logTail(String id, int n) {
     StringBuffer out = new StringBuffer();
-    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
     try {
       control.logContainerCmd(id)
           .withStdOut(true)
@@ -574,8 +588,8 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
             @Override
             public void onError(Throwable e) {
-              // A container being removed has no logs any more: say so instead of logging an error.
-              failure.set(e);
+              // No logs to be had: not worth the error the default callback would log.
+              log.debug("logs of container {} unavailable: {}", id, e.toString());
               try {
                 close();
               } catch (IOException ignored) {
@@ -587,14 +601,10 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      failure.set(e);
+      log.debug("logs of container {} unavailable: {}", id, e.toString());
     }
-    if (failure.get() != null && out.length() == 0) {
-      return "(logs unavailable: " + (failure.get() instanceof DockerException de ? engineMessage(de)
-          : rootCause(failure.get())) + ")";
-    }
-    List<String> lines = new ArrayList<>(out.toString().lines().map(String::stripTrailing).toList());
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    List<String> lines = out.toString().lines().map(String::stripTrailing).filter(l -> !l.isEmpty()).toList();
+    return lines.subList(Math.max(0, lines.size() - n), lines.size());
   }
 
   /** The engine's own message out of a docker-java exception ("Status 404: {"message":"..."}"). */
