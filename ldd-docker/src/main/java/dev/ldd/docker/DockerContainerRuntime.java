@@ -441,8 +441,13 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         exit = new InstanceExit(exit.exitCode(), exit.reason() + " (last log line: "
             + abbreviate(lines.get(lines.size() - 1), 200) + ")");
       }
-      log.warn("{} {}; {}", instance, exit.reason(), lines.isEmpty() ? "it logged nothing"
-          : "last log lines:\n" + String.join("\n", lines));
+      String tail = lines.isEmpty() ? "it logged nothing" : "last log lines:\n" + String.join("\n", lines);
+      if (exit.exitCode() == 0) {
+        // A clean exit, as when a wrapper ends after the daemon closed its connection.
+        log.info("{} {}; {}", instance, exit.reason(), tail);
+      } else {
+        log.warn("{} {}; {}", instance, exit.reason(), tail);
+      }
     }
     instance.exit().complete(exit);
     removeAndForget(instance);
