@@ -43,6 +43,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -131,7 +132,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory threads(String nameFormat) {
+  private static ThreadFactory threads(String nameFormat) {
     return new ThreadFactoryBuilder().setNameFormat(nameFormat).setDaemon(true).build();
   }
 

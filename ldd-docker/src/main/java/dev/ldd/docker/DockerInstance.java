@@ -4,10 +4,13 @@ import dev.ldd.core.spi.Endpoint;
 import dev.ldd.core.spi.InstanceExit;
 import dev.ldd.core.spi.RuntimeInstance;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /** One container this runtime started, from create until it is removed. */
 final class DockerInstance implements RuntimeInstance {
@@ -62,7 +65,7 @@ final class DockerInstance implements RuntimeInstance {
 
   void started(Endpoint endpoint, Map<String, Duration> startPhases) {
     this.endpoint = endpoint;
-    this.startPhases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(startPhases));
+    this.startPhases = Collections.unmodifiableMap(new LinkedHashMap<>(startPhases));
     this.running = true;
   }
 
@@ -116,7 +119,7 @@ final class DockerInstance implements RuntimeInstance {
   }
 
   /** The one removal of this container: the first caller's future, shared by later callers. */
-  CompletableFuture<Void> removal(java.util.function.Supplier<CompletableFuture<Void>> start) {
+  CompletableFuture<Void> removal(Supplier<CompletableFuture<Void>> start) {
     CompletableFuture<Void> mine = new CompletableFuture<>();
     if (!removal.compareAndSet(null, mine)) {
       return removal.get();

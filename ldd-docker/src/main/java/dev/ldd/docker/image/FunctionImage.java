@@ -1,6 +1,8 @@
 package dev.ldd.docker.image;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +21,6 @@ public record FunctionImage(
     Map<String, Duration> phases) {
   public FunctionImage {
     modules = List.copyOf(modules);
-    phases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(phases));
+    phases = Collections.unmodifiableMap(new LinkedHashMap<>(phases));
   }
 }

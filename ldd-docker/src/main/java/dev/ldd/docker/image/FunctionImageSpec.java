@@ -1,5 +1,6 @@
 package dev.ldd.docker.image;
 
+import java.util.stream.Stream;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ public record FunctionImageSpec(
 
   /** Every jar, the function's first. */
   public List<Path> jars() {
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of(functionJar), classpath.stream()).toList();
+    return Stream.concat(Stream.of(functionJar), classpath.stream()).toList();
   }
 
   public static final class Builder {

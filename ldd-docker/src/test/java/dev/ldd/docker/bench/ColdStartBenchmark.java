@@ -12,6 +12,9 @@ import dev.ldd.core.spi.InstanceRequest;
 import dev.ldd.core.spi.RuntimeInstance;
 import dev.ldd.docker.DockerContainerRuntime;
 import dev.ldd.docker.testing.TestDocker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -149,9 +152,9 @@ public final class ColdStartBenchmark {
 
   private static String loadAverage() {
     try {
-      String[] fields = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
       return fields[0] + " " + fields[1] + " " + fields[2];
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return "unknown";
     }
   }

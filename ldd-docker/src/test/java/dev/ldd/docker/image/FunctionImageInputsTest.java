@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ldd.docker.DockerRuntimeConfig;
 import dev.ldd.docker.testing.TestDocker;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -63,7 +64,7 @@ class FunctionImageInputsTest {
     JreLinker linker = new JreLinker(Path.of(System.getProperty("java.io.tmpdir")));
     assertThat(linker.modulesFor(List.of(TestDocker.byteServerJar()), Set.of("jdk.unsupported")))
         .contains("java.base", "jdk.unsupported");
-    Path notAJar = java.nio.file.Files.createTempFile("not-a-jar", ".jar");
+    Path notAJar = Files.createTempFile("not-a-jar", ".jar");
     assertThat(linker.modulesFor(List.of(notAJar), Set.of())).containsAll(JreLinker.FALLBACK_MODULES);
   }
 }
