@@ -29,7 +29,6 @@ import dev.ldd.core.spi.OwnedInstance;
 import dev.ldd.core.spi.RuntimeInstance;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
