@@ -66,6 +66,8 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   private static final Pattern ENGINE_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
   /** How long a kill waits for the engine's die event (and its exit code) before reporting the exit itself. */
   private static final Duration DIE_EVENT_WAIT = Duration.ofSeconds(1);
+  /** A safety net under the events stream, for a stream that stalls without ending. */
+  private static final Duration RECONCILE_EVERY = Duration.ofSeconds(30);
 
   private final DockerRuntimeConfig config;
   private final String runtimeId = UUID.randomUUID().toString().substring(0, 12);
@@ -92,6 +94,8 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     this.watcher = new ExitWatcher(events, Map.of(Labels.RUNTIME, runtimeId), config.connectTimeout(),
         new ExitSink(), "ldd-docker-events-" + runtimeId);
     watcher.start();
+    timer.scheduleWithFixedDelay(() -> calls.execute(this::reconcileQuietly), RECONCILE_EVERY.toMillis(),
+        RECONCILE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A runtime on the engine {@code config} names. Does not contact the engine until it is used. */
@@ -478,6 +482,14 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     }
   }
 
+  private void reconcileQuietly() {
+    try {
+      reconcile();
+    } catch (RuntimeException e) {
+      log.debug("periodic reconciliation failed: {}", e.toString());
+    }
+  }
+
   /** Reports every running instance whose container has exited or vanished, as the events may not have. */
   private void reconcile() {
     List<DockerInstance> tracked = instances.values().stream()
@@ -511,6 +523,17 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         ended(instance, code);
       }
     }
+  }
+
+  /** The engine's version, such as {@code 20.10.24+dfsg1}; fails with a PlatformException when unreachable. */
+  public CompletableFuture<String> engineVersion() {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return control.versionCmd().exec().getVersion();
+      } catch (RuntimeException e) {
+        throw unreachable("the Docker runtime", e);
+      }
+    }, calls);
   }
 
   // ---- ownership

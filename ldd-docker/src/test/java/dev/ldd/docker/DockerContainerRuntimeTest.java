@@ -363,6 +363,11 @@ class DockerContainerRuntimeTest {
   }
 
   @Test
+  void theEngineVersionIsReported() throws Exception {
+    assertThat(await(runtime.engineVersion())).isNotBlank();
+  }
+
+  @Test
   void startsBeyondTheParallelBoundWaitTheirTurnAndAllSucceed() throws Exception {
     DockerContainerRuntime narrow = newRuntime(TestDocker.config().toBuilder().maxParallelStarts(1).build());
     List<CompletableFuture<RuntimeInstance>> starts = new ArrayList<>();

@@ -35,6 +35,10 @@ class DockerContainerRuntimeWithoutEngineTest {
           .cause()
           .isInstanceOf(PlatformException.class)
           .hasMessageContaining("unreachable");
+      assertThatThrownBy(() -> runtime.engineVersion().get(10, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(PlatformException.class)
+          .hasMessageContaining("unreachable");
     }
   }
 
