@@ -4,9 +4,14 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
+import java.io.Closeable;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +77,7 @@ final class ExitWatcher implements AutoCloseable {
         if (shutDown) {
           break;
         }
-        ResultCallback.Adapter<Event> callback = new Callback();
+        Callback callback = new Callback();
         current = callback;
         String since = Long.toString(replayFromMillis / 1000);
         client.eventsCmd()
@@ -81,7 +86,7 @@ final class ExitWatcher implements AutoCloseable {
             .withLabelFilter(labelFilter)
             .withSince(since)
             .exec(callback);
-        if (callback.awaitStarted(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (callback.awaitOpened(connectTimeout)) {
           connections.incrementAndGet();
           if (warned) {
             log.info("Docker events stream reconnected (since {})", since);
@@ -89,6 +94,11 @@ final class ExitWatcher implements AutoCloseable {
           backoffMs = 50;
           warned = false;
           reconcile();
+        } else if (!warned && !shutDown) {
+          Throwable failure = callback.failure;
+          log.warn("Docker events stream could not connect, retrying: {}",
+              failure == null ? "it closed before it opened" : failure.toString());
+          warned = true;
         }
         callback.awaitCompletion();
         replayFromMillis = System.currentTimeMillis() - REPLAY_MARGIN_MS;
@@ -177,6 +187,30 @@ final class ExitWatcher implements AutoCloseable {
   }
 
   private final class Callback extends ResultCallback.Adapter<Event> {
+    /** True once the stream is open; false when it failed first (no waiting out the timeout then). */
+    private final CompletableFuture<Boolean> opened = new CompletableFuture<>();
+    private volatile Throwable failure;
+
+    boolean awaitOpened(Duration timeout) throws InterruptedException {
+      try {
+        return opened.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        return false;
+      }
+    }
+
+    @Override
+    public void onStart(Closeable stream) {
+      super.onStart(stream);
+      opened.complete(true);
+    }
+
+    @Override
+    public void close() throws IOException {
+      opened.complete(false);
+      super.close();
+    }
+
     @Override
     public void onNext(Event event) {
       // An exception escaping onNext would end the stream (docker-java #201): contain it here.
@@ -189,6 +223,7 @@ final class ExitWatcher implements AutoCloseable {
 
     @Override
     public void onError(Throwable throwable) {
+      failure = throwable;
       if (!shutDown) {
         log.debug("Docker events stream ended with an error: {}", throwable.toString());
       }
