@@ -363,6 +363,24 @@ class DockerContainerRuntimeTest {
   }
 
   @Test
+  void aNamedNetworkStillPublishesThePortOnLoopback() throws Exception {
+    String network = "ldd-test-net-" + UUID.randomUUID().toString().substring(0, 8);
+    TestDocker.client().createNetworkCmd().withName(network).withLabels(TestDocker.TEST_LABEL).exec();
+    try {
+      DockerContainerRuntime onNetwork = newRuntime(TestDocker.config().toBuilder().network(network).build());
+      RuntimeInstance instance = start(onNetwork, byteServer());
+
+      TestDocker.awaitGreeting(instance.endpoint(), Duration.ofSeconds(20));
+      InspectContainerResponse inspect = inspect(instance);
+      assertThat(inspect.getHostConfig().getNetworkMode()).isEqualTo(network);
+      assertThat(inspect.getNetworkSettings().getNetworks()).containsKey(network);
+      await(onNetwork.kill(instance.nativeId()));
+    } finally {
+      TestDocker.client().removeNetworkCmd(network).exec();
+    }
+  }
+
+  @Test
   void theEngineVersionIsReported() throws Exception {
     assertThat(await(runtime.engineVersion())).isNotBlank();
   }
