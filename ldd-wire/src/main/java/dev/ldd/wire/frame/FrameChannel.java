@@ -9,14 +9,16 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One framed connection with its two threads: a reader thread that hands each inbound frame to a
  * {@link Listener}, and a writer thread that drains an unbounded queue of outbound frames and flushes
  * once per batch. Both daemon and function side use it.
  *
- * <p>Thread-safe. {@link #send} never blocks. The listener is called on the reader thread, one frame
- * at a time; {@link Listener#onClose} is called exactly once, on whichever thread closed the channel.
+ * <p>Thread-safe. {@link #send} never blocks; {@link #sendNow} may (see there). Frames leave in the
+ * order they were queued. The listener is called on the reader thread, one frame at a time;
+ * {@link Listener#onClose} is called exactly once, on whichever thread closed the channel.
  */
 public final class FrameChannel {
   /** What the channel reports. Called on the reader thread, except {@link #onClose} (see there). */
@@ -49,6 +51,9 @@ public final class FrameChannel {
   // The writer sets this before it parks; senders unpark it only then, so a busy writer costs them nothing.
   private volatile boolean writerParked;
   private volatile Thread writerThread;
+  // Held while frames are taken from the queue and written, so that they leave in queue order.
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private volatile boolean stopped;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Listener listener;
 
@@ -86,6 +91,34 @@ public final class FrameChannel {
       return false;
     }
     enqueue(frame);
+    return true;
+  }
+
+  /**
+   * Like {@link #send}, but when no other thread is writing, writes the queue and this frame on the
+   * calling thread and flushes, saving the hand-over to the writer thread. That may block the caller
+   * while the socket's send buffer is full, so only threads that may wait for the peer use it (the
+   * wrapper's invocation threads, for a Result when nothing else is in flight); otherwise it queues.
+   */
+  public boolean sendNow(Frame frame) {
+    FrameWriter.checkSize(frame, maxFrameBytes);
+    if (closed.get()) {
+      return false;
+    }
+    outbound.add(frame);
+    if (writeLock.tryLock()) {
+      try {
+        drain();
+      } catch (Throwable t) {
+        close(t);
+      } finally {
+        writeLock.unlock();
+      }
+      if (outbound.peek() == null) {
+        return true;
+      }
+    }
+    wakeWriter(); // frames queued while this thread held the lock
     return true;
   }
 
@@ -135,49 +168,64 @@ public final class FrameChannel {
 
   private void enqueue(Frame frame) {
     outbound.add(frame);
+    wakeWriter();
+  }
+
+  private void wakeWriter() {
     if (writerParked) {
       LockSupport.unpark(writerThread);
+    }
+  }
+
+  /** Writes what is queued and flushes; under writeLock, so that frames leave in queue order. */
+  private void drain() throws IOException {
+    Frame frame;
+    boolean wrote = false;
+    while (!stopped && (frame = outbound.poll()) != null) {
+      if (frame == STOP) {
+        stopped = true;
+        return;
+      }
+      if (frame == FLUSH_AND_CLOSE) {
+        writer.flush();
+        stopped = true;
+        close(null);
+        return;
+      }
+      writer.write(frame);
+      wrote = true;
+    }
+    if (wrote) {
+      writer.flush();
     }
   }
 
   private void writeLoop() {
     writerThread = Thread.currentThread();
     try {
-      while (true) {
-        Frame frame = outbound.poll();
-        if (frame == null) {
-          writer.flush(); // once per batch: everything queued so far has been written
-          frame = awaitFrame();
+      while (!stopped) {
+        awaitFrame();
+        writeLock.lock();
+        try {
+          drain();
+        } finally {
+          writeLock.unlock();
         }
-        if (frame == STOP) {
-          return;
-        }
-        if (frame == FLUSH_AND_CLOSE) {
-          writer.flush();
-          close(null);
-          return;
-        }
-        writer.write(frame);
       }
     } catch (Throwable t) {
       close(t);
     }
   }
 
-  private Frame awaitFrame() {
-    while (true) {
+  private void awaitFrame() {
+    while (outbound.peek() == null && !stopped) {
       writerParked = true;
-      Frame frame = outbound.poll(); // re-check after announcing: a sender that missed the flag queued first
-      if (frame != null) {
+      if (outbound.peek() != null) { // re-check after announcing: a sender that missed the flag queued first
         writerParked = false;
-        return frame;
+        return;
       }
       LockSupport.park(this);
       writerParked = false;
-      frame = outbound.poll();
-      if (frame != null) {
-        return frame;
-      }
     }
   }
 

@@ -77,10 +77,18 @@ public final class LddFunction implements AutoCloseable {
       System.err.println("ldd: environment variable " + PORT_ENV + " is not set; the daemon sets it");
       System.exit(64);
     }
+    int portNumber;
+    try {
+      portNumber = Integer.parseInt(port.trim());
+    } catch (NumberFormatException e) {
+      System.err.println("ldd: environment variable " + PORT_ENV + " must be a port number, was '" + port + "'");
+      System.exit(64);
+      return;
+    }
     String name = System.getenv(FUNCTION_ENV);
     LddFunction fn = builder(name == null || name.isBlank() ? functionName : name, handler)
         .concurrency(concurrency)
-        .port(Integer.parseInt(port.trim()))
+        .port(portNumber)
         .build();
     Exit exit = fn.run();
     System.exit(exit.status());

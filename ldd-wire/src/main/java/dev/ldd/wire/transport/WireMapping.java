@@ -8,12 +8,14 @@ import dev.ldd.core.spi.InboundMessage;
 import dev.ldd.core.spi.Publication;
 import dev.ldd.core.spi.ReadyInfo;
 import dev.ldd.wire.frame.ProtocolVersion;
+import dev.ldd.wire.frame.WireProtocolException;
 import dev.ldd.wire.proto.Frame;
 import dev.ldd.wire.proto.Invoke;
 import dev.ldd.wire.proto.Publish;
 import dev.ldd.wire.proto.PublishAck;
 import dev.ldd.wire.proto.Ready;
 import dev.ldd.wire.proto.Result;
+import java.util.concurrent.CompletionException;
 
 /** Converts between core model types and wire frames. Stateless. */
 final class WireMapping {
@@ -55,7 +57,7 @@ final class WireMapping {
       case OK -> InvocationResult.ok();
       case ERROR -> InvocationResult.error(r.getError());
       case REJECT -> InvocationResult.reject(r.getError());
-      default -> throw new dev.ldd.wire.frame.WireProtocolException(
+      default -> throw new WireProtocolException(
           "Result for invocation '" + r.getInvocationId() + "' has no valid code (" + r.getCodeValue() + ")");
     };
   }
@@ -87,7 +89,7 @@ final class WireMapping {
   }
 
   static String describe(Throwable t) {
-    Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
   }
 

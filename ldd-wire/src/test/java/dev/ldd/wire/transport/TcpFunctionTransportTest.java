@@ -210,6 +210,46 @@ class TcpFunctionTransportTest {
   }
 
   @Test
+  void aPublicationAfterTheDeadlineIsRefusedWithoutBreakingTheConnection() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<String> publishOutcome = new CompletableFuture<>();
+    RecordingSink sink = RecordingSink.accepting();
+    FunctionConnection c = connect(wrapper((inv, ctx) -> {
+      if (inv.topic().equals("slow")) {
+        release.await();
+        try {
+          ctx.publish("out", new byte[0], Map.of());
+          publishOutcome.complete("accepted");
+        } catch (dev.ldd.wire.sdk.PublishException e) {
+          publishOutcome.complete(e.getMessage());
+        }
+      }
+      return Result.ok();
+    }, 1), sink);
+
+    CompletableFuture<InvocationResult> slow = c.invoke(Invocations.of("slow", "", Map.of(), Duration.ofMillis(100)));
+    assertThatThrownBy(() -> slow.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(InvocationTimeoutException.class);
+    release.countDown();
+
+    assertThat(publishOutcome.get(5, TimeUnit.SECONDS)).contains("refused").contains("passed its deadline");
+    assertThat(sink.published()).isEmpty();
+    assertThat(await(c.invoke(Invocations.of("fast", "")))).isEqualTo(InvocationResult.ok());
+  }
+
+  @Test
+  void anInvocationTooLargeForAFrameFailsAloneAndTheConnectionCarriesOn() throws Exception {
+    try (TcpFunctionTransport small = TcpFunctionTransport.builder().maxFrameBytes(1024).build()) {
+      FunctionConnection c = small.connect("enrich-3", wrapper(new ConformanceFunction(), 1).endpoint(), START,
+          RecordingSink.accepting()).get(10, TimeUnit.SECONDS);
+      CompletableFuture<InvocationResult> big = c.invoke(Invocations.of("conformance/echo", "x".repeat(2000)));
+      assertThatThrownBy(() -> big.get(5, TimeUnit.SECONDS)).cause()
+          .isInstanceOf(dev.ldd.core.LddException.class)
+          .hasMessageContaining("enrich-3").hasMessageContaining("exceeds the maximum frame size of 1024 bytes");
+      assertThat(await(c.invoke(Invocations.of("conformance/echo", "small")))).isEqualTo(InvocationResult.ok());
+    }
+  }
+
+  @Test
   void aDeadlineAlreadyPassedOnTheTransportsClockFailsAtOnceWithoutCallingTheFunction() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     try (TcpFunctionTransport late = TcpFunctionTransport.builder()
@@ -250,6 +290,7 @@ class TcpFunctionTransportTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the peer must stay open while the daemon talks to it
   void connectRetriesConnectionsThatAreAcceptedAndDroppedUntilReadyArrives() throws Exception {
     try (FakeWrapper proxy = new FakeWrapper()) {
       CompletableFuture<FunctionConnection> f = transport.connect("enrich-3", proxy.endpoint(), START, RecordingSink.accepting());
@@ -278,6 +319,7 @@ class TcpFunctionTransportTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the peer must stay open while the daemon talks to it
   void connectFailsWithPlatformExceptionWhenNoReadyArrivesInTime() throws Exception {
     try (FakeWrapper silent = new FakeWrapper()) {
       CompletableFuture<FunctionConnection> f =
@@ -310,6 +352,7 @@ class TcpFunctionTransportTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the peer must stay open while the daemon talks to it
   void aNewerMinorVersionIsAccepted() throws Exception {
     try (FakeWrapper fake = new FakeWrapper()) {
       CompletableFuture<FunctionConnection> f = transport.connect("enrich-3", fake.endpoint(), START, RecordingSink.accepting());
@@ -320,6 +363,7 @@ class TcpFunctionTransportTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the peer must stay open while the daemon talks to it
   void aFirstFrameOtherThanReadyIsRefused() throws Exception {
     try (FakeWrapper fake = new FakeWrapper()) {
       CompletableFuture<FunctionConnection> f = transport.connect("enrich-3", fake.endpoint(), START, RecordingSink.accepting());
