@@ -321,7 +321,9 @@ class DockerContainerRuntimeTest {
           .isInstanceOf(PlatformException.class)
           .hasMessageContaining("function 'misconfigured'")
           .hasMessageContaining("exited during start with code 3")
-          .hasMessageContaining("its last log lines:\nstarting\nfatal: LDD_TEST_CONFIG is not set");
+          .hasMessageContaining("its last log lines:\n")
+          .hasMessageContaining("\nstarting") // stdout and stderr lines of the same instant come in either order
+          .hasMessageContaining("\nfatal: LDD_TEST_CONFIG is not set");
     }
     assertThat(await(runtime.listOwned(daemonId))).isEmpty();
   }
