@@ -9,8 +9,19 @@ log="${LDD_DOCKERD_LOG:-/var/log/ldd-dockerd.log}"
 
 answers() { docker info >/dev/null 2>&1; }
 
+ensure_busybox() {
+  # The Docker tests build a FROM scratch image around a static busybox (nothing can be pulled).
+  if [ ! -x /bin/busybox ] && command -v apt-get >/dev/null 2>&1; then
+    echo "docker-engine: installing busybox-static for the Docker tests' images"
+    apt-get update -qq || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static >/dev/null \
+      || echo "docker-engine: could not install busybox-static; some Docker tests will fail" >&2
+  fi
+}
+
 if answers; then
   echo "docker-engine: an engine already answers"
+  ensure_busybox
   exit 0
 fi
 
@@ -39,3 +50,5 @@ until answers; do
   sleep 0.2
 done
 echo "docker-engine: engine ready ($(docker version --format '{{.Server.Version}}'))"
+
+ensure_busybox

@@ -19,12 +19,19 @@ public record Route(String queue, TopicSubscription subscription, String functio
     return new Route(queue, TopicSubscription.compile(subscription), function);
   }
 
-  /** Orders routes most specific first: fewest wildcards, then longest literal prefix. */
+  /**
+   * Orders routes most specific first: fewest wildcards, then longest literal prefix, then most literal
+   * characters overall (so {@code orders/*}{@code /created} beats {@code orders/>}). Zero is an exact tie.
+   */
   static int compareSpecificity(Route a, Route b) {
     int c = Integer.compare(a.subscription.wildcardCount(), b.subscription.wildcardCount());
     if (c != 0) {
       return c;
     }
-    return Integer.compare(b.subscription.literalPrefixLength(), a.subscription.literalPrefixLength());
+    c = Integer.compare(b.subscription.literalPrefixLength(), a.subscription.literalPrefixLength());
+    if (c != 0) {
+      return c;
+    }
+    return Integer.compare(b.subscription.literalCharacters(), a.subscription.literalCharacters());
   }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Picks the most specific route for a (queue, topic): fewest wildcards, then longest literal prefix; on
+ * Picks the most specific route for a (queue, topic): fewest wildcards, then longest literal prefix, then
+ * most literal characters; on
  * an exact tie, the route declared first ({@link #ties()} lists those for config validation to warn
  * about). Lookups walk a per-queue trie of subscription levels, so their cost grows with the topic's
  * levels, not with the number of routes. Immutable and thread-safe.

@@ -20,10 +20,8 @@ import java.util.List;
  * Immutable and thread-safe.
  */
 public final class TopicSubscription {
-  /** Solace's bounds on a topic. */
+  /** Solace's bound on a topic's length. */
   public static final int MAX_BYTES = 250;
-
-  public static final int MAX_LEVELS = 128;
 
   enum Kind {
     LITERAL,
@@ -38,14 +36,17 @@ public final class TopicSubscription {
   private final List<Level> levels;
   private final int wildcards;
   private final int literalPrefixLength;
+  private final int literalCharacters;
 
   private TopicSubscription(String text, List<Level> levels) {
     this.text = text;
     this.levels = levels;
     int w = 0;
+    int literal = 0;
     int prefix = -1;
     int position = 0;
     for (Level level : levels) {
+      literal += level.text().length();
       if (level.kind() != Kind.LITERAL) {
         w++;
         if (prefix < 0) {
@@ -56,6 +57,7 @@ public final class TopicSubscription {
     }
     this.wildcards = w;
     this.literalPrefixLength = prefix < 0 ? text.length() : prefix;
+    this.literalCharacters = literal;
   }
 
   /**
@@ -72,11 +74,8 @@ public final class TopicSubscription {
       throw new IllegalArgumentException(
           "topic subscription '" + subscription + "' is longer than " + MAX_BYTES + " bytes");
     }
+    // At most 250 bytes with non-empty levels also keeps it within Solace's 128 levels.
     String[] parts = subscription.split("/", -1);
-    if (parts.length > MAX_LEVELS) {
-      throw new IllegalArgumentException(
-          "topic subscription '" + subscription + "' has more than " + MAX_LEVELS + " levels");
-    }
     List<Level> levels = new ArrayList<>(parts.length);
     for (int i = 0; i < parts.length; i++) {
       String part = parts[i];
@@ -144,6 +143,11 @@ public final class TopicSubscription {
   /** The number of characters before the first wildcard (the whole length for a literal topic). */
   public int literalPrefixLength() {
     return literalPrefixLength;
+  }
+
+  /** The number of literal characters in all levels, separators excluded. */
+  public int literalCharacters() {
+    return literalCharacters;
   }
 
   /** Whether it has no wildcard at all and so matches exactly one topic. */
