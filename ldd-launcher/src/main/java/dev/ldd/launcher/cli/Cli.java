@@ -1,5 +1,6 @@
 package dev.ldd.launcher.cli;
 
+import dev.ldd.launcher.DaemonComponents;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -18,7 +19,13 @@ public final class Cli {
 
   /** Runs one command line with the given environment (for {@code ${VAR}} in configs) and streams. */
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    CommandLine cl = commandLine(env);
+    return run(args, env, out, err, DaemonComponents.builtIn());
+  }
+
+  /** As {@link #run(String[], Map, PrintWriter, PrintWriter)}, with the adapters {@code ldd run} uses. */
+  public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err,
+      DaemonComponents components) {
+    CommandLine cl = commandLine(env, components);
     cl.setOut(out);
     cl.setErr(err);
     try {
@@ -29,8 +36,8 @@ public final class Cli {
     }
   }
 
-  static CommandLine commandLine(Map<String, String> env) {
-    CommandLine cl = new CommandLine(new LddCommand(env));
+  static CommandLine commandLine(Map<String, String> env, DaemonComponents components) {
+    CommandLine cl = new CommandLine(new LddCommand(env, components));
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("ldd: " + e.getMessage());
       return FAILED;

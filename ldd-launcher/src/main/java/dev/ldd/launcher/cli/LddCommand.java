@@ -1,5 +1,6 @@
 package dev.ldd.launcher.cli;
 
+import dev.ldd.launcher.DaemonComponents;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,12 +15,14 @@ import picocli.CommandLine.Spec;
     footer = {"", "Exit codes: 0 success, 1 failure, 2 bad usage, 3 not available in this build."})
 final class LddCommand implements Runnable {
   final Map<String, String> env;
+  final DaemonComponents components;
 
   @Spec
   CommandSpec spec;
 
-  LddCommand(Map<String, String> env) {
+  LddCommand(Map<String, String> env, DaemonComponents components) {
     this.env = Map.copyOf(env);
+    this.components = components;
   }
 
   @Override

@@ -1,5 +1,8 @@
 package dev.ldd.launcher.cli;
 
+import dev.ldd.core.LddException;
+import dev.ldd.launcher.Daemon;
+import dev.ldd.launcher.NotInThisBuildException;
 import dev.ldd.launcher.config.LddConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,8 +35,19 @@ final class RunCommand implements Callable<Integer> {
       return Cli.FAILED;
     }
     ValidateCommand.printWarnings(loaded, err);
-    err.println("ldd run: not available in this build: the daemon assembly waits for the engine (Dispatcher) "
-        + "on main. 'ldd validate' checks the config.");
-    return Cli.NOT_AVAILABLE;
+    err.flush();
+    Daemon daemon;
+    try {
+      daemon = Daemon.create(loaded, parent.components);
+    } catch (NotInThisBuildException e) {
+      err.println("ldd run: " + e.getMessage());
+      return Cli.NOT_AVAILABLE;
+    }
+    try {
+      return daemon.runUntilSignalled();
+    } catch (LddException e) {
+      err.println("ldd run: " + e.getMessage());
+      return Cli.FAILED;
+    }
   }
 }

@@ -71,6 +71,22 @@ class CliTest {
   }
 
   @Test
+  void runSaysWhatThisBuildLacksInsteadOfStartingHalfADaemon() throws Exception {
+    int code = ldd("run", "--config", file("ok.yaml", VALID).toString());
+
+    assertThat(code).isEqualTo(Cli.NOT_AVAILABLE);
+    assertThat(err.toString()).contains("ldd run: no function transport in this build");
+  }
+
+  @Test
+  void runRefusesAnInvalidConfigWithItsProblems() throws Exception {
+    int code = ldd("run", "--config", file("bad.yaml", VALID.replace("id: ldd-1", "id: \"\"")).toString());
+
+    assertThat(code).isEqualTo(Cli.FAILED);
+    assertThat(err.toString()).contains("error: daemon.id: must not be empty");
+  }
+
+  @Test
   void versionPrintsTheBuildVersion() {
     assertThat(ldd("version")).isZero();
     assertThat(out.toString()).startsWith("ldd 0.1.0-SNAPSHOT (Java ");
