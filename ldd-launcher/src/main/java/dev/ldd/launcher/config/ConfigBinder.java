@@ -128,85 +128,123 @@ final class ConfigBinder {
     Map<String, String> sessionNames = new HashMap<>();
     Map<String, String> queueNames = new HashMap<>();
     for (Mapping s : m.mappings("sessions", true)) {
-      String name = s.name("name", true);
-      if (name != null && sessionNames.putIfAbsent(name, s.path + ".name") != null) {
-        s.problem("name", "duplicate session '" + name + "' (also " + sessionNames.get(name) + ")");
-      }
       List<String> hosts = s.strings("hosts", true);
       String vpn = s.string("vpn", null, true);
-      String username = s.string("username", null, true);
-      Optional<Secret> password = Optional.ofNullable(s.string("password", null)).map(Secret::of);
-      Optional<String> clientName = Optional.ofNullable(s.string("clientName", null));
-      Optional<SourceConfig.Tls> tls = Optional.empty();
-      if (s.has("tls")) {
-        tls = Optional.ofNullable(tls(s.mapping("tls", false)));
+      String name = s.has("name") ? s.name("name", true) : vpn;
+      if (name != null && sessionNames.putIfAbsent(name, s.at("name")) != null) {
+        s.problem("name", "duplicate session '" + name + "' (also " + sessionNames.get(name) + ")");
       }
-      int connectRetries = s.integer("connectRetries", 3, -1, Integer.MAX_VALUE);
-      int reconnectRetries = s.integer("reconnectRetries", -1, -1, Integer.MAX_VALUE);
-      Duration reconnectWait = s.duration("reconnectRetryWait", Duration.ofSeconds(3), false);
+      Optional<String> username = Optional.ofNullable(s.string("username", null));
+      Optional<Secret> password = s.secret("password");
+      Optional<String> clientName = Optional.ofNullable(s.string("clientName", null));
+      Optional<SourceConfig.Tls> tls = s.has("tls") ? Optional.of(tls(s.mapping("tls", false))) : Optional.empty();
+      Optional<SourceConfig.ClientCertificate> certificate = Optional.empty();
+      if (s.has("clientCertificate")) {
+        Mapping c = s.mapping("clientCertificate", false);
+        String keyStore = c.string("keyStore", null, true);
+        certificate = Optional.of(new SourceConfig.ClientCertificate(keyStore == null ? "-" : keyStore,
+            c.secret("keyStorePassword"), Optional.ofNullable(c.string("keyStoreFormat", null)),
+            Optional.ofNullable(c.string("privateKeyAlias", null)), c.secret("privateKeyPassword")));
+        c.finish();
+      }
+      if (username.isEmpty() && certificate.isEmpty()) {
+        s.problem("username", "is required unless clientCertificate is set");
+      }
+      Mapping r = s.mapping("retries", false);
+      SourceConfig.Retries d = SourceConfig.Retries.DEFAULT;
+      SourceConfig.Retries retries = new SourceConfig.Retries(r.integer("connect", d.connect(), -1, Integer.MAX_VALUE),
+          r.integer("connectPerHost", d.connectPerHost(), 0, Integer.MAX_VALUE),
+          r.integer("reconnect", d.reconnect(), -1, Integer.MAX_VALUE),
+          r.duration("reconnectWait", d.reconnectWait(), true));
+      r.finish();
+      int publishWindow = s.integer("publishWindow", SourceConfig.SolaceSession.DEFAULT_PUBLISH_WINDOW, 1, 255);
       List<SourceConfig.SolaceQueue> queues = new ArrayList<>();
       for (Mapping q : s.mappings("queues", true)) {
         String qName = q.queueName("name", queueNames);
         int window = q.integer("window", SourceConfig.SolaceQueue.DEFAULT_WINDOW, 1, 255);
+        boolean afi = q.bool("activeFlowIndication", true);
         SourceConfig.SettlementMode settlement = q.choice("settlement", SourceConfig.SettlementMode.SETTLE,
             Map.of("settle", SourceConfig.SettlementMode.SETTLE, "rebind", SourceConfig.SettlementMode.REBIND),
             false);
-        boolean afi = q.bool("activeFlowIndication", false);
         Optional<SourceConfig.Provision> provision = Optional.empty();
         if (q.has("provision")) {
           Mapping p = q.mapping("provision", false);
-          provision = Optional.of(new SourceConfig.Provision(p.subscriptions("subscriptions", false)));
+          provision = Optional.of(new SourceConfig.Provision(p.bool("exclusive", false),
+              p.subscriptions("subscriptions", false), p.integer("maxRedelivery", 0, 0, 255)));
           p.finish();
         }
         q.finish();
         if (qName != null) {
-          queues.add(new SourceConfig.SolaceQueue(qName, window, settlement, afi, provision));
+          queues.add(new SourceConfig.SolaceQueue(qName, window, afi, settlement, provision));
         }
       }
       s.finish();
-      if (name != null && !hosts.isEmpty() && vpn != null && username != null) {
+      if (name != null && !hosts.isEmpty() && vpn != null) {
         sessions.add(new SourceConfig.SolaceSession(name, hosts, vpn, username, password, clientName, tls,
-            connectRetries, reconnectRetries, reconnectWait, queues));
+            certificate, retries, publishWindow, queues));
       }
     }
+    SourceConfig.Backoff rebuild = backoff(m.mapping("rebuildBackoff", false), SourceConfig.Solace.DEFAULT_REBUILD);
+    SourceConfig.Backoff rebind = backoff(m.mapping("rebindBackoff", false), SourceConfig.Solace.DEFAULT_REBIND);
     Mapping p = m.mapping("publisher", false);
-    String defaultSession = sessions.isEmpty() ? "-" : sessions.get(0).name();
-    String session = p.string("session", defaultSession);
-    if (p.has("session") && !sessionNames.containsKey(session)) {
-      p.problem("session", "unknown session '" + session + "'; the sessions are " + sessionNames.keySet());
+    Optional<String> session = Optional.ofNullable(p.string("session", null));
+    if (session.isPresent() && !sessionNames.containsKey(session.get())) {
+      p.problem("session", "unknown session '" + session.get() + "'; the sessions are "
+          + new java.util.TreeSet<>(sessionNames.keySet()));
     }
-    int window = p.integer("window", SourceConfig.SolacePublisher.DEFAULT_WINDOW, 1, 255);
-    boolean direct = p.bool("direct", false);
-    if (direct) {
-      warnings.add(p.at("direct") + ": direct publishing is not confirmed by the broker: function output and "
+    SourceConfig.PublishDelivery delivery = p.choice("delivery", SourceConfig.PublishDelivery.PERSISTENT,
+        Map.of("persistent", SourceConfig.PublishDelivery.PERSISTENT, "direct", SourceConfig.PublishDelivery.DIRECT),
+        false);
+    if (delivery == SourceConfig.PublishDelivery.DIRECT) {
+      warnings.add(p.at("delivery") + ": direct publishing is not confirmed by the broker: function output and "
           + "dead-letter copies can be lost");
     }
     p.finish();
     if (sessions.isEmpty()) {
       return new SourceConfig.Embedded(List.of()); // only reached with problems already recorded
     }
-    return new SourceConfig.Solace(sessions, new SourceConfig.SolacePublisher(session, window, direct));
+    return new SourceConfig.Solace(sessions, rebuild, rebind, new SourceConfig.SolacePublisher(session, delivery));
+  }
+
+  private SourceConfig.Backoff backoff(Mapping b, SourceConfig.Backoff defaults) {
+    Duration initial = b.duration("initial", defaults.initial(), false);
+    Duration max = b.duration("max", defaults.max(), false);
+    if (max.compareTo(initial) < 0) {
+      b.problem("max", "must be >= initial (" + initial + "), was " + max);
+    }
+    double multiplier = b.parsed("multiplier", defaults.multiplier(), text -> {
+      try {
+        return Double.parseDouble(text.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("must be a number such as 2 or 1.5, was '" + text + "'");
+      }
+    });
+    if (multiplier < 1) {
+      b.problem("multiplier", "must be >= 1, was " + multiplier);
+    }
+    b.finish();
+    return new SourceConfig.Backoff(initial, max, multiplier);
   }
 
   private SourceConfig.Tls tls(Mapping t) {
     Optional<String> trustStore = Optional.ofNullable(t.string("trustStore", null));
-    Optional<Secret> trustStorePassword = Optional.ofNullable(t.string("trustStorePassword", null)).map(Secret::of);
+    Optional<Secret> trustStorePassword = t.secret("trustStorePassword");
+    Optional<String> trustStoreFormat = Optional.ofNullable(t.choice("trustStoreFormat", null,
+        Map.of("jks", "jks", "pkcs12", "pkcs12"), false));
     boolean validateCertificate = t.bool("validateCertificate", true);
     boolean validateHost = t.bool("validateHost", true);
-    Optional<String> keyStore = Optional.ofNullable(t.string("keyStore", null));
-    Optional<Secret> keyStorePassword = Optional.ofNullable(t.string("keyStorePassword", null)).map(Secret::of);
-    if (keyStorePassword.isPresent() && keyStore.isEmpty()) {
-      t.problem("keyStorePassword", "given without a keyStore");
-    }
     if (trustStorePassword.isPresent() && trustStore.isEmpty()) {
       t.problem("trustStorePassword", "given without a trustStore");
     }
     if (!validateCertificate) {
+      if (t.has("validateHost") && validateHost) {
+        t.problem("validateHost", "needs validateCertificate: true");
+      }
+      validateHost = false;
       warnings.add(t.at("validateCertificate") + ": the broker's certificate is not checked");
     }
     t.finish();
-    return new SourceConfig.Tls(trustStore, trustStorePassword, validateCertificate, validateHost, keyStore,
-        keyStorePassword);
+    return new SourceConfig.Tls(trustStore, trustStorePassword, trustStoreFormat, validateCertificate, validateHost);
   }
 
   private RuntimeConfig runtime(Mapping m) {
@@ -460,6 +498,11 @@ final class ConfigBinder {
     String string(String key, String def, boolean required) {
       String s = scalar(key, required);
       return s == null ? def : s;
+    }
+
+    /** A secret value (a password); masked wherever it is printed. */
+    Optional<Secret> secret(String key) {
+      return Optional.ofNullable(scalar(key, false)).map(Secret::of);
     }
 
     /** A name following the function-name rule. */

@@ -49,14 +49,25 @@ public sealed interface SourceConfig {
 
   /**
    * Solace PubSub+: one session per message VPN, each with the queues it binds, and the publisher that
-   * function publications and dead-letter copies go through.
+   * function publications and dead-letter copies go through. The shape and defaults are those of
+   * ldd-solace's {@code SolaceSourceConfig}, component for component, so mapping is one constructor
+   * call per record; ldd-solace's own {@code validate()} then adds its domain checks under the same paths.
+   *
+   * @param rebuildBackoff the wait before a failed session or flow is rebuilt
+   * @param rebindBackoff the wait before a flow is bound again in {@link SettlementMode#REBIND} mode
    */
-  record Solace(List<SolaceSession> sessions, SolacePublisher publisher) implements SourceConfig {
+  record Solace(List<SolaceSession> sessions, Backoff rebuildBackoff, Backoff rebindBackoff,
+      SolacePublisher publisher) implements SourceConfig {
+    public static final Backoff DEFAULT_REBUILD = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 2.0);
+    public static final Backoff DEFAULT_REBIND = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0);
+
     public Solace {
       sessions = List.copyOf(sessions);
       if (sessions.isEmpty()) {
         throw new IllegalArgumentException("a Solace source needs at least one session");
       }
+      requireNonNull(rebuildBackoff, "rebuildBackoff");
+      requireNonNull(rebindBackoff, "rebindBackoff");
       requireNonNull(publisher, "publisher");
     }
 
@@ -69,30 +80,32 @@ public sealed interface SourceConfig {
   /**
    * A JCSMP session to one message VPN.
    *
-   * @param name names the session in logs and in {@link SolacePublisher#session}
+   * @param name names the session in logs and in {@link SolacePublisher#session}; default the VPN
    * @param hosts broker URLs, tried in order ({@code tcp://host:55555}, {@code tcps://host:55443})
    * @param vpn the message VPN
-   * @param username client username
-   * @param password client password, if the broker authenticates by password
-   * @param clientName the client name; empty lets the broker choose one
-   * @param tls TLS settings, when any host is {@code tcps://}
-   * @param connectRetries connection attempts beyond the first (-1: forever)
-   * @param reconnectRetries reconnection attempts after a connection loss (-1: forever)
-   * @param reconnectRetryWait wait between reconnection attempts
+   * @param username client username; empty only with a client certificate
+   * @param password client password
+   * @param clientName the client name; empty for ldd-solace's default {@code <daemon id>/<name>}
+   * @param tls TLS settings for {@code tcps://} hosts
+   * @param clientCertificate client-certificate authentication instead of a password
+   * @param retries JCSMP's connect and reconnect retries
+   * @param publishWindow persistent publishes awaiting the broker's confirmation at most, 1..255
    * @param queues the queues this session binds
    */
   record SolaceSession(
       String name,
       List<String> hosts,
       String vpn,
-      String username,
+      Optional<String> username,
       Optional<Secret> password,
       Optional<String> clientName,
       Optional<Tls> tls,
-      int connectRetries,
-      int reconnectRetries,
-      Duration reconnectRetryWait,
+      Optional<ClientCertificate> clientCertificate,
+      Retries retries,
+      int publishWindow,
       List<SolaceQueue> queues) {
+    public static final int DEFAULT_PUBLISH_WINDOW = 100;
+
     public SolaceSession {
       requireNonNull(name, "name");
       hosts = List.copyOf(hosts);
@@ -104,10 +117,11 @@ public sealed interface SourceConfig {
       requireNonNull(password, "password");
       requireNonNull(clientName, "clientName");
       requireNonNull(tls, "tls");
-      if (connectRetries < -1 || reconnectRetries < -1) {
-        throw new IllegalArgumentException("retries must be >= -1 (-1: forever)");
+      requireNonNull(clientCertificate, "clientCertificate");
+      requireNonNull(retries, "retries");
+      if (publishWindow < 1 || publishWindow > 255) {
+        throw new IllegalArgumentException("publishWindow must be in 1..255, was " + publishWindow);
       }
-      requireNonNull(reconnectRetryWait, "reconnectRetryWait");
       queues = List.copyOf(queues);
     }
   }
@@ -115,25 +129,62 @@ public sealed interface SourceConfig {
   /**
    * TLS for a session.
    *
-   * @param trustStore path of the trust store holding the broker's CA certificates
+   * @param trustStore path of the trust store holding the broker's CA certificates; empty for JCSMP's
    * @param trustStorePassword its password
+   * @param trustStoreFormat {@code jks} or {@code pkcs12}; empty for JCSMP's default
    * @param validateCertificate whether the broker's certificate is validated (true by default)
    * @param validateHost whether the broker's host name must match its certificate (true by default)
-   * @param keyStore path of the key store with the client certificate, for client-certificate login
-   * @param keyStorePassword its password
    */
   record Tls(
       Optional<String> trustStore,
       Optional<Secret> trustStorePassword,
+      Optional<String> trustStoreFormat,
       boolean validateCertificate,
-      boolean validateHost,
-      Optional<String> keyStore,
-      Optional<Secret> keyStorePassword) {
+      boolean validateHost) {
     public Tls {
       requireNonNull(trustStore, "trustStore");
       requireNonNull(trustStorePassword, "trustStorePassword");
+      requireNonNull(trustStoreFormat, "trustStoreFormat");
+    }
+  }
+
+  /** Client-certificate authentication: a key store with the client's certificate and key. */
+  record ClientCertificate(
+      String keyStore,
+      Optional<Secret> keyStorePassword,
+      Optional<String> keyStoreFormat,
+      Optional<String> privateKeyAlias,
+      Optional<Secret> privateKeyPassword) {
+    public ClientCertificate {
       requireNonNull(keyStore, "keyStore");
       requireNonNull(keyStorePassword, "keyStorePassword");
+      requireNonNull(keyStoreFormat, "keyStoreFormat");
+      requireNonNull(privateKeyAlias, "privateKeyAlias");
+      requireNonNull(privateKeyPassword, "privateKeyPassword");
+    }
+  }
+
+  /**
+   * JCSMP's retries.
+   *
+   * @param connect connection attempts beyond the first (-1: forever), 5 by default
+   * @param connectPerHost attempts per host in each round, 1 by default
+   * @param reconnect reconnection attempts after a connection loss (-1: forever), 20 by default
+   * @param reconnectWait wait between reconnection attempts, 0s..60s, 3s by default
+   */
+  record Retries(int connect, int connectPerHost, int reconnect, Duration reconnectWait) {
+    public static final Retries DEFAULT = new Retries(5, 1, 20, Duration.ofSeconds(3));
+
+    public Retries {
+      requireNonNull(reconnectWait, "reconnectWait");
+    }
+  }
+
+  /** An exponential back-off: {@code initial}, times {@code multiplier} each time, at most {@code max}. */
+  record Backoff(Duration initial, Duration max, double multiplier) {
+    public Backoff {
+      requireNonNull(initial, "initial");
+      requireNonNull(max, "max");
     }
   }
 
@@ -149,16 +200,16 @@ public sealed interface SourceConfig {
    * A queue a session binds.
    *
    * @param name the queue name routes refer to
-   * @param window the flow's window: messages delivered and not yet settled, 1..255
-   * @param settlement how failed messages go back to the queue
+   * @param window the flow's transport window, 1..255 (64 by default)
    * @param activeFlowIndication whether the session reports when its flow becomes (in)active on an
-   *     exclusive queue (hot standby)
-   * @param provision when present, the daemon creates the queue if missing and adds these subscriptions
+   *     exclusive queue (hot standby); true by default
+   * @param settlement how failed messages go back to the queue
+   * @param provision when present, the queue is created if missing and given these subscriptions
    */
   record SolaceQueue(
-      String name, int window, SettlementMode settlement, boolean activeFlowIndication,
+      String name, int window, boolean activeFlowIndication, SettlementMode settlement,
       Optional<Provision> provision) {
-    public static final int DEFAULT_WINDOW = 255;
+    public static final int DEFAULT_WINDOW = 64;
 
     public SolaceQueue {
       requireNonNull(name, "name");
@@ -170,28 +221,37 @@ public sealed interface SourceConfig {
     }
   }
 
-  /** Queue provisioning: the topic subscriptions added to the queue. */
-  record Provision(List<String> subscriptions) {
+  /**
+   * Queue provisioning.
+   *
+   * @param exclusive whether a created queue is exclusive (false by default)
+   * @param subscriptions the topic subscriptions added to the queue
+   * @param maxRedelivery the created queue's max-redelivery, 0..255 (0: no bound)
+   */
+  record Provision(boolean exclusive, List<String> subscriptions, int maxRedelivery) {
     public Provision {
       subscriptions = List.copyOf(subscriptions);
     }
   }
 
+  /** Persistent (confirmed by the broker) or direct publishing. */
+  enum PublishDelivery {
+    PERSISTENT,
+    DIRECT
+  }
+
   /**
    * The publisher.
    *
-   * @param session the session it publishes on (the first one by default)
-   * @param window publications awaiting the broker's confirmation at most
-   * @param direct whether it publishes direct (unconfirmed) messages rather than persistent ones
+   * @param session the session it publishes on; empty for the first one
+   * @param delivery persistent (the default) or direct
    */
-  record SolacePublisher(String session, int window, boolean direct) {
-    public static final int DEFAULT_WINDOW = 50;
+  record SolacePublisher(Optional<String> session, PublishDelivery delivery) {
+    public static final SolacePublisher DEFAULT = new SolacePublisher(Optional.empty(), PublishDelivery.PERSISTENT);
 
     public SolacePublisher {
       requireNonNull(session, "session");
-      if (window < 1 || window > 255) {
-        throw new IllegalArgumentException("publisher window must be in 1..255, was " + window);
-      }
+      requireNonNull(delivery, "delivery");
     }
   }
 }

@@ -126,6 +126,17 @@ class LddConfigTest {
         arguments("no functions", DAEMON + EMBEDDED + PROCESS + "functions: []\n", "functions: must not be empty"),
         arguments("zero timeout", withFunction(ENRICH.replace("command", "invocationTimeout: 0s, command")),
             "functions[0].invocationTimeout: must be longer than 0"),
+        arguments("solace session without credentials", DAEMON + """
+            source:
+              type: solace
+              sessions: [ { vpn: v, hosts: [ "tcp://b:55555" ], queues: [ { name: orders } ] } ]
+            """ + PROCESS + functions(ENRICH), "source.sessions[0].username: is required unless clientCertificate is set"),
+        arguments("publisher on an unknown session", DAEMON + """
+            source:
+              type: solace
+              sessions: [ { vpn: v, username: u, hosts: [ "tcp://b:55555" ], queues: [ { name: orders } ] } ]
+              publisher: { session: w }
+            """ + PROCESS + functions(ENRICH), "source.publisher.session: unknown session 'w'; the sessions are [v]"),
         arguments("not a boolean", withFunction(ENRICH.replace("command", "killOnError: sometimes, command")),
             "functions[0].killOnError: must be true or false, was 'sometimes'"));
   }
@@ -226,7 +237,7 @@ class LddConfigTest {
   }
 
   @Test
-  void aSolaceSourceBindsEverySessionQueueAndThePublisher() {
+  void aSolaceSourceBindsEverySessionQueueAndThePublisherWithLddSolacesDefaults() {
     String yaml = """
         daemon: { id: ldd-1 }
         source:
@@ -238,40 +249,52 @@ class LddConfigTest {
               username: ldd
               password: ${SOLACE_PASSWORD}
               clientName: ldd-1-a
-              tls: { trustStore: /etc/ldd/trust.p12, trustStorePassword: "${TRUST_PASSWORD:-changeit}", validateHost: false }
-              reconnectRetryWait: 5s
+              tls: { trustStore: /etc/ldd/trust.p12, trustStorePassword: "${TRUST_PASSWORD:-changeit}", trustStoreFormat: pkcs12 }
+              retries: { reconnect: -1, reconnectWait: 5s }
               queues:
-                - { name: orders, window: 50, settlement: rebind, activeFlowIndication: true,
-                    provision: { subscriptions: [ "orders/>" ] } }
-          publisher: { session: vpn-a, window: 20 }
+                - { name: orders, window: 50, settlement: rebind, activeFlowIndication: false,
+                    provision: { exclusive: true, subscriptions: [ "orders/>" ], maxRedelivery: 3 } }
+            - vpn: audit
+              hosts: [ "tcp://broker-3:55555" ]
+              clientCertificate: { keyStore: /etc/ldd/client.p12, keyStorePassword: "${KEY_PASSWORD:-k3y}" }
+              queues: [ { name: audit } ]
+          rebindBackoff: { max: 10s }
+          publisher: { session: vpn-a }
         runtime: { type: docker, network: ldd-net, readOnlyRootfs: true, user: "1000:1000", maxParallelStarts: 2 }
         functions:
-          - { name: enrich, image: "ldd-examples/enrich:1", routes: [ { queue: orders, topics: [ "orders/>" ] } ] }
+          - { name: enrich, image: "ldd-examples/enrich:1", routes: [ { queue: orders, topics: [ "orders/>" ] },
+              { queue: audit, topics: [ ">" ] } ] }
         """;
 
     LddConfig config = LddConfig.parse(yaml, Map.of("SOLACE_PASSWORD", "hunter2"));
 
     SourceConfig.Solace solace = (SourceConfig.Solace) config.source();
-    SourceConfig.SolaceSession session = solace.sessions().get(0);
-    assertThat(session.hosts()).containsExactly("tcps://broker-1:55443", "tcps://broker-2:55443");
-    assertThat(session.password()).map(Secret::reveal).contains("hunter2");
-    assertThat(session.tls()).get().satisfies(tls -> {
-      assertThat(tls.trustStorePassword()).map(Secret::reveal).contains("changeit");
-      assertThat(tls.validateCertificate()).isTrue();
-      assertThat(tls.validateHost()).isFalse();
-    });
-    assertThat(session.connectRetries()).isEqualTo(3);
-    assertThat(session.reconnectRetries()).isEqualTo(-1);
-    assertThat(session.reconnectRetryWait()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(session.queues()).containsExactly(new SourceConfig.SolaceQueue("orders", 50,
-        SourceConfig.SettlementMode.REBIND, true, Optional.of(new SourceConfig.Provision(List.of("orders/>")))));
-    assertThat(solace.publisher()).isEqualTo(new SourceConfig.SolacePublisher("vpn-a", 20, false));
+    SourceConfig.SolaceSession a = solace.sessions().get(0);
+    assertThat(a.hosts()).containsExactly("tcps://broker-1:55443", "tcps://broker-2:55443");
+    assertThat(a.password()).map(Secret::reveal).contains("hunter2");
+    assertThat(a.tls()).contains(new SourceConfig.Tls(Optional.of("/etc/ldd/trust.p12"),
+        Optional.of(Secret.of("changeit")), Optional.of("pkcs12"), true, true));
+    assertThat(a.retries()).isEqualTo(new SourceConfig.Retries(5, 1, -1, Duration.ofSeconds(5)));
+    assertThat(a.publishWindow()).isEqualTo(100);
+    assertThat(a.queues()).containsExactly(new SourceConfig.SolaceQueue("orders", 50, false,
+        SourceConfig.SettlementMode.REBIND, Optional.of(new SourceConfig.Provision(true, List.of("orders/>"), 3))));
+    SourceConfig.SolaceSession b = solace.sessions().get(1);
+    assertThat(b.name()).isEqualTo("audit");
+    assertThat(b.username()).isEmpty();
+    assertThat(b.clientCertificate()).get().satisfies(c -> assertThat(c.keyStorePassword()).contains(Secret.of("k3y")));
+    assertThat(b.queues()).containsExactly(new SourceConfig.SolaceQueue("audit", 64, true,
+        SourceConfig.SettlementMode.SETTLE, Optional.empty()));
+    assertThat(solace.rebuildBackoff()).isEqualTo(SourceConfig.Solace.DEFAULT_REBUILD);
+    assertThat(solace.rebindBackoff()).isEqualTo(new SourceConfig.Backoff(Duration.ofSeconds(1),
+        Duration.ofSeconds(10), 2.0));
+    assertThat(solace.publisher()).isEqualTo(new SourceConfig.SolacePublisher(Optional.of("vpn-a"),
+        SourceConfig.PublishDelivery.PERSISTENT));
     assertThat(config.runtime()).isEqualTo(new RuntimeConfig.Docker(RuntimeConfig.Docker.DEFAULT_HOST, "ldd-net",
         true, Optional.of("1000:1000"), 2, RuntimeConfig.DEFAULT_STOP_GRACE));
     assertThat(config.functionSpecs()).singleElement()
         .satisfies(f -> assertThat(f.image()).isEqualTo("ldd-examples/enrich:1"));
 
-    assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("changeit").contains(Secret.MASK);
+    assertThat(config.toString()).doesNotContain("hunter2", "changeit", "k3y").contains(Secret.MASK);
   }
 
   @Test
