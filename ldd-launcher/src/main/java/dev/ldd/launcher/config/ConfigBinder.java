@@ -256,13 +256,24 @@ final class ConfigBinder {
     }
     RuntimeConfig result;
     if (type.equals("docker")) {
-      String host = m.string("host", RuntimeConfig.Docker.DEFAULT_HOST);
+      String host = m.string("host", substitution.env("DOCKER_HOST").orElse(RuntimeConfig.Docker.DEFAULT_HOST));
       String network = m.string("network", "bridge");
+      String publishHost = m.string("publishHost", "127.0.0.1");
+      boolean noNewPrivileges = m.bool("noNewPrivileges", true);
+      boolean dropAllCapabilities = m.bool("dropAllCapabilities", true);
       boolean readOnly = m.bool("readOnlyRootfs", false);
       Optional<String> user = Optional.ofNullable(m.string("user", null));
-      int parallel = m.integer("maxParallelStarts", 4, 1, 1024);
+      int pids = m.integer("defaultPidsLimit", (int) RuntimeConfig.Docker.DEFAULT_PIDS_LIMIT, 0, Integer.MAX_VALUE);
+      int parallel = m.integer("maxParallelStarts", RuntimeConfig.Docker.DEFAULT_MAX_PARALLEL_STARTS, 1, 1024);
       Duration grace = m.duration("stopGrace", RuntimeConfig.DEFAULT_STOP_GRACE, true);
-      result = new RuntimeConfig.Docker(host, network, readOnly, user, parallel, grace);
+      Map<String, String> labels = m.stringMap("labels");
+      for (String key : labels.keySet()) {
+        if (key.startsWith("ldd.")) {
+          m.problem("labels." + key, "labels starting with ldd. are LDD's own");
+        }
+      }
+      result = new RuntimeConfig.Docker(host, network, publishHost, noNewPrivileges, dropAllCapabilities, readOnly,
+          user, pids, parallel, grace, labels);
     } else {
       String java = m.string("java", null);
       String workDir = m.string("workDir", null);

@@ -18,6 +18,11 @@ final class Substitution {
     this.env = Map.copyOf(env);
   }
 
+  /** A variable of the environment, when set and not empty (for defaults such as {@code DOCKER_HOST}). */
+  java.util.Optional<String> env(String name) {
+    return java.util.Optional.ofNullable(env.get(name)).filter(v -> !v.isEmpty());
+  }
+
   /**
    * The value of {@code text} with every reference resolved, or null after telling {@code problem} what
    * was wrong (an unset variable without a default, a malformed reference).

@@ -290,11 +290,21 @@ class LddConfigTest {
     assertThat(solace.publisher()).isEqualTo(new SourceConfig.SolacePublisher(Optional.of("vpn-a"),
         SourceConfig.PublishDelivery.PERSISTENT));
     assertThat(config.runtime()).isEqualTo(new RuntimeConfig.Docker(RuntimeConfig.Docker.DEFAULT_HOST, "ldd-net",
-        true, Optional.of("1000:1000"), 2, RuntimeConfig.DEFAULT_STOP_GRACE));
+        "127.0.0.1", true, true, true, Optional.of("1000:1000"), 256, 2, RuntimeConfig.DEFAULT_STOP_GRACE, Map.of()));
     assertThat(config.functionSpecs()).singleElement()
         .satisfies(f -> assertThat(f.image()).isEqualTo("ldd-examples/enrich:1"));
 
     assertThat(config.toString()).doesNotContain("hunter2", "changeit", "k3y").contains(Secret.MASK);
+  }
+
+  @Test
+  void theDockerHostDefaultsToDockerHostFromTheEnvironment() {
+    String yaml = DAEMON + EMBEDDED + DOCKER + functions(
+        "{ name: a, image: a:1, routes: [ { queue: orders, topics: [ a ] }, { queue: audit, topics: [ a ] } ] }");
+
+    LddConfig config = LddConfig.parse(yaml, Map.of("DOCKER_HOST", "tcp://docker:2375"));
+
+    assertThat(((RuntimeConfig.Docker) config.runtime()).host()).isEqualTo("tcp://docker:2375");
   }
 
   @Test
