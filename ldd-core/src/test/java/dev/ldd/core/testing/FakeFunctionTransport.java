@@ -1,6 +1,7 @@
 package dev.ldd.core.testing;
 
 import dev.ldd.core.InstanceLostException;
+import dev.ldd.core.InvocationTimeoutException;
 import dev.ldd.core.PlatformException;
 import dev.ldd.core.model.Invocation;
 import dev.ldd.core.model.InvocationResult;
@@ -31,6 +32,8 @@ public final class FakeFunctionTransport implements FunctionTransport {
   private final Scheduler scheduler;
   private final Map<String, FakeFunction> behaviour = new ConcurrentHashMap<>();
   private final Map<String, Integer> announcedConcurrency = new ConcurrentHashMap<>();
+  private final Map<Endpoint, FakeFunction> behaviourAt = new ConcurrentHashMap<>();
+  private final Map<Endpoint, Integer> announcedAt = new ConcurrentHashMap<>();
   private final Set<String> neverReady = ConcurrentHashMap.newKeySet();
   private final List<FakeConnection> connections = new CopyOnWriteArrayList<>();
 
@@ -48,6 +51,13 @@ public final class FakeFunctionTransport implements FunctionTransport {
   /** The concurrency instances of {@code function} announce (64 by default). */
   public FakeFunctionTransport announce(String function, int maxConcurrency) {
     announcedConcurrency.put(function, maxConcurrency);
+    return this;
+  }
+
+  /** What the instance at {@code endpoint} does, whatever its function's behaviour. */
+  public FakeFunctionTransport behaviourAt(Endpoint endpoint, FakeFunction f, int maxConcurrency) {
+    behaviourAt.put(endpoint, f);
+    announcedAt.put(endpoint, maxConcurrency);
     return this;
   }
 
@@ -71,8 +81,9 @@ public final class FakeFunctionTransport implements FunctionTransport {
           + instanceId + " sent no ready handshake within " + startTimeout)));
       return ready;
     }
-    FakeConnection c = new FakeConnection(instanceId, inst,
-        new ReadyInfo("1.0", inst.function(), announcedConcurrency.getOrDefault(inst.function(), 64), "fake"), sink);
+    int concurrency = announcedAt.getOrDefault(endpoint, announcedConcurrency.getOrDefault(inst.function(), 64));
+    FakeConnection c = new FakeConnection(instanceId, inst, new ReadyInfo("1.0", inst.function(), concurrency, "fake"),
+        sink, behaviourAt.getOrDefault(endpoint, behaviour.getOrDefault(inst.function(), FakeFunction.ok())));
     connections.add(c);
     inst.exit().whenComplete((exit, e) -> c.lose("instance exited: " + (exit == null ? "?" : exit.reason())));
     ready.complete(c);
@@ -100,17 +111,19 @@ public final class FakeFunctionTransport implements FunctionTransport {
     private final FakeContainerRuntime.FakeInstance instance;
     private final ReadyInfo ready;
     private final PublicationSink sink;
+    private final FakeFunction fn;
     private final Map<String, CompletableFuture<InvocationResult>> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicInteger invocations = new AtomicInteger();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     FakeConnection(String instanceId, FakeContainerRuntime.FakeInstance instance, ReadyInfo ready,
-        PublicationSink sink) {
+        PublicationSink sink, FakeFunction fn) {
       this.instanceId = instanceId;
       this.instance = instance;
       this.ready = ready;
       this.sink = sink;
+      this.fn = fn;
     }
 
     String instanceId() {
@@ -134,7 +147,13 @@ public final class FakeFunctionTransport implements FunctionTransport {
       }
       maxInFlight.accumulateAndGet(inFlight.size(), Math::max);
       invocations.incrementAndGet();
-      FakeFunction fn = behaviour.getOrDefault(instance.function(), FakeFunction.ok());
+      Duration untilDeadline = Duration.between(scheduler.now(), invocation.deadline());
+      scheduler.schedule(untilDeadline, () -> {
+        if (inFlight.remove(invocation.id(), f)) {
+          f.completeExceptionally(new InvocationTimeoutException("instance " + instanceId + ": invocation "
+              + invocation.id() + " passed its deadline"));
+        }
+      });
       fn.invoke(new FakeCall(invocation, this)).whenComplete((r, e) -> {
         // Leave the in-flight set before the engine can hear of the result, so the count stays exact.
         if (inFlight.remove(invocation.id(), f)) {
