@@ -155,8 +155,8 @@ public final class Daemon {
     AtomicInteger signals = new AtomicInteger();
     Signals.onTermination(signal -> {
       if (signals.incrementAndGet() == 1) {
-        log.info("SIG{}: draining for up to {} (signal again to stop at once)", signal,
-            config.daemon().drainTimeout());
+        log.info("SIG{}: draining for up to {} ms (signal again to stop at once)", signal,
+            config.daemon().drainTimeout().toMillis());
         stop.countDown();
       } else {
         log.warn("SIG{} again: stopping at once without draining", signal);
