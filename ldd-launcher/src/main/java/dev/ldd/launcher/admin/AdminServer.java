@@ -24,7 +24,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -276,8 +275,7 @@ public final class AdminServer extends AbstractIdleService {
   /** Replaces, at any depth, the values of fields whose name says they hold a secret. */
   static JsonNode masked(JsonNode node) {
     if (node instanceof ObjectNode object) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : object.properties()) {
         if (Secret.isSecretKey(field.getKey()) && field.getValue().isValueNode()) {
           field.setValue(object.textNode(Secret.MASK));
         } else {

@@ -34,7 +34,8 @@ final class ValidateCommand implements Callable<Integer> {
       return Cli.FAILED;
     }
     printWarnings(loaded, err);
-    out.println("config OK: " + loaded.functions().size() + " functions, " + loaded.routes().size() + " routes");
+    out.println("config OK: " + count(loaded.functions().size(), "function") + ", "
+        + count(loaded.routes().size(), "route"));
     return Cli.OK;
   }
 
@@ -46,9 +47,13 @@ final class ValidateCommand implements Callable<Integer> {
       for (String problem : e.problems()) {
         err.println("error: " + problem);
       }
-      err.println(file + ": " + e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems"));
+      err.println(file + ": " + count(e.problems().size(), "problem"));
       return null;
     }
+  }
+
+  static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   static void printWarnings(LddConfig config, PrintWriter err) {
