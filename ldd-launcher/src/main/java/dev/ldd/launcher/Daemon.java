@@ -104,7 +104,15 @@ public final class Daemon {
 
   /** Starts the admin endpoint, then the engine; blocks until both run. */
   public Daemon start() {
-    admin.startAsync().awaitRunning();
+    try {
+      admin.startAsync().awaitRunning();
+    } catch (IllegalStateException e) {
+      closeAdapters();
+      Throwable cause = admin.state() == Service.State.FAILED ? admin.failureCause() : e;
+      throw new LddException("the admin endpoint cannot listen on " + config.daemon().admin().bind() + ":"
+          + config.daemon().admin().port() + ": " + cause.getMessage()
+          + "; choose another daemon.admin.port (0 picks a free one)", cause);
+    }
     try {
       engine.startAsync().awaitRunning();
     } catch (IllegalStateException e) {

@@ -81,6 +81,19 @@ class DaemonTest {
   }
 
   @Test
+  void anAdminPortInUseIsReportedWithWhatToDo() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      LddConfig config = LddConfig.parse(CONFIG.replace("port: 0", "port: " + taken.getLocalPort()), Map.of());
+      Daemon daemon = Daemon.create(config, components());
+
+      assertThatThrownBy(daemon::start)
+          .isInstanceOf(dev.ldd.core.LddException.class)
+          .hasMessageStartingWith("the admin endpoint cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .hasMessageEndingWith("choose another daemon.admin.port (0 picks a free one)");
+    }
+  }
+
+  @Test
   void theBuiltInComponentsSayWhatThisBuildLacks() {
     LddConfig config = LddConfig.parse(CONFIG, Map.of());
 
