@@ -67,14 +67,14 @@ final class ConfigBinder {
     }
     Mapping top = new Mapping("", (ObjectNode) root, false);
     DaemonConfig daemon = daemon(top.mapping("daemon", true));
+    int before = problems.size();
     SourceConfig source = source(top.mapping("source", true));
+    boolean sourceRead = problems.size() == before;
     RuntimeConfig runtime = runtime(top.mapping("runtime", true));
     NoRouteConfig noRoute = noRoute(top.mapping("noRoute", false));
     List<FunctionConfig> functions = functions(top, runtime);
     top.finish();
-    if (problems.isEmpty()) {
-      crossCheckRoutes(source, functions);
-    }
+    crossCheckRoutes(source, sourceRead, functions);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -391,14 +391,18 @@ final class ConfigBinder {
         maxDeliveries, killOnError, deadLetterTopic, publishMode, new Resources(memory, nanoCpus, pids)));
   }
 
-  private void crossCheckRoutes(SourceConfig source, List<FunctionConfig> functions) {
+  /**
+   * Routes against the source's queues (only when the source was read without problems: otherwise its
+   * queue list is not to be trusted), and equally specific routes.
+   */
+  private void crossCheckRoutes(SourceConfig source, boolean sourceRead, List<FunctionConfig> functions) {
     List<String> queues = source.queueNames();
     Set<String> used = new LinkedHashSet<>();
     List<Route> routes = new ArrayList<>();
     for (FunctionConfig f : functions) {
       for (RouteConfig r : f.routes()) {
         used.add(r.queue());
-        if (!queues.contains(r.queue())) {
+        if (sourceRead && !queues.contains(r.queue())) {
           problems.add(routePaths.get(r) + ".queue: unknown queue '" + r.queue() + "'; the " + sourceName(source)
               + " source declares " + queues);
         }
@@ -411,7 +415,7 @@ final class ConfigBinder {
       warnings.add("routes: " + tie);
     }
     for (String queue : queues) {
-      if (!used.contains(queue)) {
+      if (sourceRead && !used.contains(queue)) {
         warnings.add("source: no function routes from queue '" + queue + "'; its messages follow the noRoute policy");
       }
     }

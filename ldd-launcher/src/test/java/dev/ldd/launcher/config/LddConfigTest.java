@@ -164,7 +164,8 @@ class LddConfigTest {
             "daemon.id: is required",
             "daemon.admin.port: must be in 0..65535, was -1",
             "runtime.colour: unknown key (known here: type, java, workDir, stopGrace)",
-            "functions[0].maxDeliveries: must be in 1..10000, was 0"));
+            "functions[0].maxDeliveries: must be in 1..10000, was 0",
+            "functions[0].routes[0].queue: unknown queue 'nowhere'; the embedded source declares [orders]"));
   }
 
   @Test
