@@ -191,18 +191,19 @@ public final class MetricsListener implements EngineListener {
 
   /**
    * A bounded classification of a dead-letter reason for a tag: {@code no-route}, {@code rejected} (the
-   * function said poison), {@code max-deliveries}, or {@code other}. The engine reports the reason as
-   * text, so this reads its words.
+   * function said poison), {@code max-deliveries} (failed too often), or {@code other}. The engine gives
+   * the reason as text, {@code CODE: detail}, with {@code (delivery N of at most M)} when the delivery
+   * budget ran out; this reads that.
    */
   static String deadLetterKind(String function, String reason) {
-    if (function == null) {
+    String r = reason == null ? "" : reason;
+    if (function == null || r.startsWith("NO_ROUTE")) {
       return "no-route";
     }
-    String r = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
-    if (r.contains("reject")) {
+    if (r.startsWith("REJECT")) {
       return "rejected";
     }
-    if (r.contains("deliver")) {
+    if (r.contains(" of at most ")) {
       return "max-deliveries";
     }
     return "other";

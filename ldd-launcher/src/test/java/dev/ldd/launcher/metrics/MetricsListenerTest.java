@@ -37,7 +37,7 @@ class MetricsListenerTest {
     assertThat(value("ldd.messages.in.flight")).isEqualTo(2);
 
     metrics.settled(message(false), "enrich", Disposition.ACCEPTED, "");
-    metrics.settled(message(true), "enrich", Disposition.DEAD_LETTERED_REJECT, "function rejected it: poison");
+    metrics.settled(message(true), "enrich", Disposition.DEAD_LETTERED_REJECT, "REJECT: poison");
 
     assertThat(value("ldd.deliveries.received", "queue", "orders")).isEqualTo(2);
     assertThat(value("ldd.redeliveries", "queue", "orders")).isEqualTo(1);
@@ -103,9 +103,10 @@ class MetricsListenerTest {
 
   @Test
   void deadLetterReasonsAreClassifiedIntoFewKinds() {
-    assertThat(MetricsListener.deadLetterKind(null, "no route")).isEqualTo("no-route");
-    assertThat(MetricsListener.deadLetterKind("f", "failed 5 deliveries")).isEqualTo("max-deliveries");
+    assertThat(MetricsListener.deadLetterKind(null, "NO_ROUTE: no route for queue 'q'")).isEqualTo("no-route");
+    assertThat(MetricsListener.deadLetterKind("f", "ERROR: boom (delivery 5 of at most 5)"))
+        .isEqualTo("max-deliveries");
     assertThat(MetricsListener.deadLetterKind("f", "REJECT: poison")).isEqualTo("rejected");
-    assertThat(MetricsListener.deadLetterKind("f", "something")).isEqualTo("other");
+    assertThat(MetricsListener.deadLetterKind("f", "ERROR: could not reject")).isEqualTo("other");
   }
 }
