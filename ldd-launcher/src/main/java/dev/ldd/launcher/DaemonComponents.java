@@ -7,17 +7,19 @@ import dev.ldd.core.spi.ContainerRuntime;
 import dev.ldd.core.spi.FunctionTransport;
 import dev.ldd.core.spi.MessagePublisher;
 import dev.ldd.core.spi.MessageSource;
+import dev.ldd.launcher.adapters.DockerAdapter;
+import dev.ldd.launcher.adapters.SolaceAdapter;
 import dev.ldd.launcher.config.RuntimeConfig;
 import dev.ldd.launcher.config.SourceConfig;
 import dev.ldd.launcher.process.ProcessContainerRuntime;
 import dev.ldd.launcher.process.ProcessRuntimeOptions;
+import dev.ldd.wire.transport.TcpFunctionTransport;
 import java.util.Optional;
 
 /**
  * The seams where adapters plug into the {@link Daemon}: a factory each for the bus, the container
  * runtime and the function transport, from their part of the config. {@link #builtIn()} has what this
- * build includes (the embedded broker and the process runtime; no transport yet); the Solace, Docker and
- * TCP adapters replace a factory each with {@code with...} as their modules join the launcher.
+ * build includes; an embedding service or a test replaces a factory with {@code with...}.
  *
  * <p>Factories are called once, on the thread that creates the daemon, and may block while connecting.
  * They throw {@link NotInThisBuildException} for a config variant this build cannot serve.
@@ -63,13 +65,13 @@ public record DaemonComponents(SourceFactory sources, RuntimeFactory runtimes, T
     }
   }
 
-  /** What this build includes: the embedded broker, the process runtime, and no transport yet. */
+  /**
+   * Everything this build includes: the embedded broker and Solace; the process and Docker runtimes;
+   * the TCP transport.
+   */
   public static DaemonComponents builtIn() {
     return new DaemonComponents(DaemonComponents::openBuiltInSource, DaemonComponents::createBuiltInRuntime,
-        () -> {
-          throw new NotInThisBuildException("no function transport in this build: the TCP transport (ldd-wire) is not "
-              + "included in the launcher yet, so 'ldd run' cannot reach function instances");
-        });
+        TcpFunctionTransport::create);
   }
 
   public DaemonComponents withSources(SourceFactory sources) {
@@ -98,8 +100,7 @@ public record DaemonComponents(SourceFactory sources, RuntimeFactory runtimes, T
     if (config instanceof SourceConfig.Embedded embedded) {
       return embedded(embedded);
     }
-    throw new NotInThisBuildException("source.type: solace is not available in this build (the Solace adapter, "
-        + "ldd-solace, is not included in the launcher yet); use type embedded");
+    return SolaceAdapter.open((SourceConfig.Solace) config, daemonId);
   }
 
   private static ContainerRuntime createBuiltInRuntime(RuntimeConfig config, String daemonId) {
@@ -107,7 +108,6 @@ public record DaemonComponents(SourceFactory sources, RuntimeFactory runtimes, T
       return new ProcessContainerRuntime(ProcessRuntimeOptions.defaults().withJava(process.java())
           .withWorkDir(process.workDir()));
     }
-    throw new NotInThisBuildException("runtime.type: docker is not available in this build (the Docker runtime, "
-        + "ldd-docker, is not included in the launcher yet); use type process");
+    return DockerAdapter.create((RuntimeConfig.Docker) config);
   }
 }

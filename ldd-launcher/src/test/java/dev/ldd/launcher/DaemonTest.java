@@ -92,17 +92,4 @@ class DaemonTest {
           .hasMessageEndingWith("choose another daemon.admin.port (0 picks a free one)");
     }
   }
-
-  @Test
-  void theBuiltInComponentsSayWhatThisBuildLacks() {
-    LddConfig config = LddConfig.parse(CONFIG, Map.of());
-
-    assertThatThrownBy(() -> Daemon.create(config, DaemonComponents.builtIn()))
-        .isInstanceOf(NotInThisBuildException.class)
-        .hasMessageContaining("no function transport in this build");
-    assertThatThrownBy(() -> Daemon.create(LddConfig.parse(CONFIG.replace("type: process", "type: docker")
-        .replace("command: [ unused ]", "image: e:1"), Map.of()), DaemonComponents.builtIn()))
-        .isInstanceOf(NotInThisBuildException.class)
-        .hasMessageContaining("runtime.type: docker is not available in this build");
-  }
 }

@@ -1,5 +1,10 @@
 package dev.ldd.launcher.cli;
 
+import dev.ldd.core.LddException;
+import dev.ldd.docker.DockerRuntimeConfig;
+import dev.ldd.docker.image.FunctionImage;
+import dev.ldd.docker.image.FunctionImageBuilder;
+import dev.ldd.docker.image.FunctionImageSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +26,7 @@ final class ImageCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** {@code ldd image build}: options fixed now; the builder arrives with ldd-docker. */
+  /** {@code ldd image build}: a jlink'd JRE, the jars and the shared libraries, FROM scratch. */
   @Command(name = "build", mixinStandardHelpOptions = true,
       description = "Builds a container image that runs a Java function (a jar and its main class) "
           + "under the LDD wrapper, on the local Docker engine.")
@@ -43,11 +48,43 @@ final class ImageCommand implements Runnable {
         description = "more jars the function needs, separated by ':'; repeatable")
     List<Path> classpath = new ArrayList<>();
 
+    @Option(names = "--docker-host", paramLabel = "URI",
+        description = "the Docker engine (default: $DOCKER_HOST, else unix:///var/run/docker.sock)")
+    String dockerHost;
+
     @Override
     public Integer call() {
-      spec.commandLine().getErr().println("ldd image build: not available in this build: the function image "
-          + "builder (ldd-docker) is not included yet. Build the image with your own Dockerfile for now.");
-      return Cli.NOT_AVAILABLE;
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      java.io.PrintWriter err = spec.commandLine().getErr();
+      String main = mainClass;
+      if (main == null) {
+        main = manifestMainClass(jar);
+        if (main == null) {
+          err.println("ldd image build: " + jar + " names no Main-Class in its manifest; give --main-class");
+          return Cli.USAGE;
+        }
+      }
+      DockerRuntimeConfig.Builder docker = DockerRuntimeConfig.builder();
+      if (dockerHost != null) {
+        docker.dockerHost(dockerHost);
+      }
+      try (FunctionImageBuilder builder = FunctionImageBuilder.create(docker.build())) {
+        FunctionImage image = builder.build(FunctionImageSpec.builder(tag, jar, main).classpath(classpath).build());
+        out.println((image.cached() ? "up to date: " : "built: ") + image.tag() + " (" + image.imageId() + ")");
+        return 0;
+      } catch (LddException e) {
+        err.println("ldd image build: " + e.getMessage());
+        return 1;
+      }
+    }
+
+    private static String manifestMainClass(Path jar) {
+      try (java.util.jar.JarFile f = new java.util.jar.JarFile(jar.toFile())) {
+        java.util.jar.Manifest m = f.getManifest();
+        return m == null ? null : m.getMainAttributes().getValue(java.util.jar.Attributes.Name.MAIN_CLASS);
+      } catch (java.io.IOException e) {
+        return null;
+      }
     }
   }
 }

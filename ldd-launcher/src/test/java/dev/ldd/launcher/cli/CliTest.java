@@ -71,14 +71,6 @@ class CliTest {
   }
 
   @Test
-  void runSaysWhatThisBuildLacksInsteadOfStartingHalfADaemon() throws Exception {
-    int code = ldd("run", "--config", file("ok.yaml", VALID).toString());
-
-    assertThat(code).isEqualTo(Cli.NOT_AVAILABLE);
-    assertThat(err.toString()).contains("ldd run: no function transport in this build");
-  }
-
-  @Test
   void runRefusesAnInvalidConfigWithItsProblems() throws Exception {
     int code = ldd("run", "--config", file("bad.yaml", VALID.replace("id: ldd-1", "id: \"\"")).toString());
 
@@ -127,12 +119,17 @@ class CliTest {
   }
 
   @Test
-  void imageBuildSaysItIsNotAvailableRatherThanPretending() {
-    int code = ldd("image", "build", "--jar", "f.jar", "--main-class", "com.example.F", "--tag", "f:1",
-        "--classpath", "a.jar:b.jar");
+  void imageBuildAsksForAMainClassWhenTheJarNamesNone() throws Exception {
+    java.nio.file.Path jar = dir.resolve("plain.jar");
+    try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar))) {
+      out.putNextEntry(new java.util.jar.JarEntry("x.txt"));
+      out.write('x');
+    }
 
-    assertThat(code).isEqualTo(Cli.NOT_AVAILABLE);
-    assertThat(err.toString()).startsWith("ldd image build: not available in this build");
+    int code = ldd("image", "build", "--jar", jar.toString(), "--tag", "f:1");
+
+    assertThat(code).isEqualTo(Cli.USAGE);
+    assertThat(err.toString()).contains("names no Main-Class in its manifest; give --main-class");
   }
 
   @Test
