@@ -1,0 +1,175 @@
+package dev.ldd.bench;
+
+import dev.ldd.core.Disposition;
+import dev.ldd.core.EngineListener;
+import dev.ldd.core.InvocationOutcome;
+import dev.ldd.core.embedded.InMemoryBroker;
+import dev.ldd.core.engine.Dispatcher;
+import dev.ldd.core.model.FunctionSpec;
+import dev.ldd.core.routing.Route;
+import dev.ldd.core.spi.ContainerRuntime;
+import dev.ldd.core.spi.FunctionTransport;
+import dev.ldd.core.spi.InboundMessage;
+import dev.ldd.core.spi.Publication;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One daemon under load: the embedded broker (queue {@code q}), a {@link Dispatcher} on the given runtime
+ * and transport, and a listener that counts settlements and releases the load window. Messages are
+ * published by the driver's own thread; a message's latency is publish to its settlement.
+ */
+final class Engine implements AutoCloseable {
+  final InMemoryBroker broker = new InMemoryBroker();
+  final Dispatcher dispatcher;
+  final LongAdder accepted = new LongAdder();
+  final LongAdder notAccepted = new LongAdder();
+  private volatile Semaphore window = new Semaphore(0);
+  private final AtomicLong reported = new AtomicLong();
+
+  // Cold-start observations (the last instance that became ready, the last invocation that ended).
+  volatile Map<String, Duration> lastColdStart;
+  volatile long lastReadyNanos;
+  volatile Duration lastInvocation;
+
+  Engine(String daemonId, ContainerRuntime runtime, FunctionTransport transport, List<FunctionSpec> functions,
+      List<Route> routes, int maxInFlight) {
+    broker.createQueue("q", ">");
+    dispatcher = Dispatcher.builder()
+        .daemonId(daemonId)
+        .source(broker.source("q"))
+        .publisher(broker)
+        .runtime(runtime)
+        .transport(transport)
+        .functions(functions)
+        .routes(routes)
+        .maxInFlight(maxInFlight)
+        .stopGrace(Duration.ofSeconds(2))
+        .drainTimeout(Duration.ofSeconds(10))
+        .listener(new EngineListener() {
+          @Override
+          public void settled(InboundMessage message, String function, Disposition disposition, String reason) {
+            if (disposition == Disposition.ACCEPTED) {
+              accepted.increment();
+            } else {
+              notAccepted.increment();
+              if (reported.getAndIncrement() < 5) {
+                System.err.println("bench: message not accepted: " + disposition + " " + reason);
+              }
+            }
+            window.release();
+          }
+
+          @Override
+          public void instanceReady(String function, String instanceId, Map<String, Duration> coldStart) {
+            lastReadyNanos = System.nanoTime();
+            lastColdStart = coldStart;
+          }
+
+          @Override
+          public void invocationEnded(String function, String instanceId, String invocationId,
+              InvocationOutcome outcome, Duration duration, String error) {
+            lastInvocation = duration;
+          }
+        })
+        .build();
+  }
+
+  Engine start() throws Exception {
+    dispatcher.startAsync().awaitRunning(60, TimeUnit.SECONDS);
+    return this;
+  }
+
+  Engine awaitPrewarmed() throws Exception {
+    dispatcher.prewarmed().get(180, TimeUnit.SECONDS);
+    return this;
+  }
+
+  /** One message, published and awaited; nanoseconds from publish to settlement. */
+  long one(Publication p) throws InterruptedException {
+    Semaphore w = window;
+    long t0 = System.nanoTime();
+    broker.publish(p);
+    if (!w.tryAcquire(120, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("no settlement within 120 s");
+    }
+    return System.nanoTime() - t0;
+  }
+
+  /** Latencies of {@code n} messages one at a time, after {@code warmup} more; nanoseconds. */
+  long[] latencies(Publication p, int warmup, int n) throws InterruptedException {
+    window = new Semaphore(0);
+    for (int i = 0; i < warmup; i++) {
+      one(p);
+    }
+    long[] out = new long[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = one(p);
+    }
+    return out;
+  }
+
+  /** The result of a load run. */
+  record Load(double perSecond, long messages, long processCpuNanos, long dispatchCpuNanos, long maxRssKb) {}
+
+  /**
+   * Keeps {@code concurrency} messages outstanding (publishing {@code pubs} round robin) for
+   * {@code warmupMillis} and then {@code millis}; measures over the second part.
+   */
+  Load load(Publication[] pubs, int concurrency, long warmupMillis, long millis) throws Exception {
+    Semaphore w = new Semaphore(concurrency);
+    window = w;
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread publisher = new Thread(() -> {
+      int i = 0;
+      try {
+        while (!stop.get()) {
+          if (w.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            broker.publish(pubs[i]);
+            i = i + 1 == pubs.length ? 0 : i + 1;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "bench-publisher");
+    publisher.start();
+    Thread.sleep(warmupMillis);
+    long n0 = accepted.sum() + notAccepted.sum();
+    long cpu0 = Probes.processCpuNanos();
+    long d0 = Probes.threadCpuNanos("ldd-dispatch");
+    long t0 = System.nanoTime();
+    long maxRss = 0;
+    long end = t0 + millis * 1_000_000L;
+    while (System.nanoTime() < end) {
+      Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000L)));
+      maxRss = Math.max(maxRss, Probes.rssKb());
+    }
+    long n1 = accepted.sum() + notAccepted.sum();
+    long t1 = System.nanoTime();
+    long cpu1 = Probes.processCpuNanos();
+    long d1 = Probes.threadCpuNanos("ldd-dispatch");
+    stop.set(true);
+    publisher.join();
+    // Wait for what is still outstanding to settle before the next run.
+    if (!w.tryAcquire(concurrency, 60, TimeUnit.SECONDS)) {
+      System.err.println("bench: messages still outstanding after the load run");
+    }
+    long n = n1 - n0;
+    return new Load(n * 1e9 / (t1 - t0), n, cpu1 - cpu0, d1 - d0, maxRss);
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (dispatcher.isRunning()) {
+      dispatcher.stopAsync().awaitTerminated(60, TimeUnit.SECONDS);
+    }
+    broker.close();
+  }
+}
