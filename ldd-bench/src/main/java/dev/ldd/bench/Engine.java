@@ -63,7 +63,10 @@ final class Engine implements AutoCloseable {
                 System.err.println("bench: message not accepted: " + disposition + " " + reason);
               }
             }
-            window.release();
+            // A failed message goes back to the bus and settles again later: it still holds its slot.
+            if (disposition != Disposition.FAILED) {
+              window.release();
+            }
           }
 
           @Override

@@ -13,6 +13,7 @@ import com.github.dockerjava.api.model.Ports;
 import dev.ldd.bench.fn.EchoServer;
 import dev.ldd.bench.fn.OkFunction;
 import dev.ldd.core.model.FunctionSpec;
+import dev.ldd.core.model.Resources;
 import dev.ldd.core.routing.Route;
 import dev.ldd.core.spi.ContainerRuntime;
 import dev.ldd.core.spi.Publication;
@@ -125,7 +126,7 @@ public final class FullPath {
         quick ? "quick" : "full", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
         load0);
     if (scenarios.contains("warm")) {
-      warm("1 warm/process", processRuntime(), okProcess("ok", 256), null);
+      warm("1 warm/process", processRuntime(), okProcess("ok", 256, false), null);
     }
     if (scenarios.contains("docker") || scenarios.contains("cold")) {
       buildImages();
@@ -334,7 +335,7 @@ public final class FullPath {
     long t0 = System.nanoTime();
     String id = docker.createContainerCmd(fn.image())
         .withName("ldd-" + daemonId + "-bare-" + i)
-        .withLabels(Map.of("ldd-bench", "full-path", "dev.ldd.daemon", daemonId))
+        .withLabels(Map.of("ldd-bench", "full-path-baseline"))
         .withEnv("LDD_PORT=" + fn.port(), "LDD_FUNCTION=" + fn.name(), "LDD_BENCH_CONCURRENCY=1")
         .withExposedPorts(ExposedPort.tcp(fn.port()))
         .withHostConfig(HostConfig.newHostConfig()
@@ -420,7 +421,7 @@ public final class FullPath {
       List<FunctionSpec> hundred = new ArrayList<>();
       List<Route> routes = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
-        hundred.add(okProcess("f" + i, 4).toBuilder().concurrency(4, i < 50 ? 1 : 0, 1).build());
+        hundred.add(okProcess("f" + i, 4, true).toBuilder().concurrency(4, i < 50 ? 1 : 0, 1).build());
         String sub = switch (i % 3) {
           case 0 -> "load/" + i + "/*";
           case 1 -> "load/" + i + "/>";
@@ -438,7 +439,7 @@ public final class FullPath {
         memory(s5, "idle (100 functions, no instance)", jvm);
       }
       // 1 function with 50 warm instances, against 100 functions with 50 warm (one each).
-      FunctionSpec one = okProcess("f0", 4).toBuilder().concurrency(4, 50, 50).build();
+      FunctionSpec one = okProcess("f0", 4, true).toBuilder().concurrency(4, 50, 50).build();
       for (int config = 0; config < 2; config++) {
         boolean many = config == 1;
         String label = many ? "100 functions" : "1 function";
@@ -517,11 +518,15 @@ public final class FullPath {
   }
 
   /** The OK function as a local JVM: small heap, serial GC (50 of them run at once in scenario 4). */
-  private static FunctionSpec okProcess(String name, int concurrency) {
+  private static FunctionSpec okProcess(String name, int concurrency, boolean small) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xshare:auto"));
+    if (small) {
+      cmd.addAll(List.of("-Xmx32m", "-Xss256k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1"));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), OkFunction.class.getName()));
     return FunctionSpec.builder(name, "process:" + OkFunction.class.getName())
-        .command(List.of(java, "-XX:+UseSerialGC", "-Xmx64m", "-Xss512k", "-XX:TieredStopAtLevel=1",
-            "-cp", System.getProperty("java.class.path"), OkFunction.class.getName()))
+        .command(cmd)
         .env(Map.of("LDD_BENCH_CONCURRENCY", Integer.toString(concurrency)))
         .concurrency(concurrency, 1, 1)
         .startTimeout(Duration.ofSeconds(120))
@@ -529,8 +534,10 @@ public final class FullPath {
   }
 
   private static FunctionSpec okDocker(String name, int concurrency) {
+    // The wrapper runs one thread per declared slot: 256 of them exceed Docker's default pids limit (256).
     return FunctionSpec.builder(name, OK_IMAGE)
         .port(8080)
+        .resources(new Resources(0, 0, 1024))
         .env(Map.of("LDD_BENCH_CONCURRENCY", Integer.toString(concurrency)))
         .concurrency(concurrency, 1, 1)
         .startTimeout(Duration.ofSeconds(120))
@@ -559,7 +566,7 @@ public final class FullPath {
   private String startEcho(DockerClient docker) {
     String id = docker.createContainerCmd(ECHO_IMAGE)
         .withName("ldd-" + daemonId + "-echo")
-        .withLabels(Map.of("ldd-bench", "full-path", "dev.ldd.daemon", daemonId))
+        .withLabels(Map.of("ldd-bench", "full-path-baseline"))
         .withEnv("LDD_PORT=8080")
         .withExposedPorts(ExposedPort.tcp(8080))
         .withHostConfig(HostConfig.newHostConfig()
