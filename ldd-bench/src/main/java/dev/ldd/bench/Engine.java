@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
  * published by the driver's own thread; a message's latency is publish to its settlement.
  */
 final class Engine implements AutoCloseable {
-  final InMemoryBroker broker = new InMemoryBroker();
+  final InMemoryBroker broker;
   final Dispatcher dispatcher;
   final LongAdder accepted = new LongAdder();
   final LongAdder notAccepted = new LongAdder();
@@ -40,8 +40,24 @@ final class Engine implements AutoCloseable {
 
   Engine(String daemonId, ContainerRuntime runtime, FunctionTransport transport, List<FunctionSpec> functions,
       List<Route> routes, int maxInFlight) {
+    this(daemonId, runtime, transport, functions, routes, maxInFlight, false);
+  }
+
+  /**
+   * {@code inline}: the embedded bus delivers on the publishing thread and the engine settles on its event
+   * loop (both supported settings, right for a bus whose calls never block), so two thread hand-offs of
+   * the default assembly are gone; shows what those hand-offs cost.
+   */
+  Engine(String daemonId, ContainerRuntime runtime, FunctionTransport transport, List<FunctionSpec> functions,
+      List<Route> routes, int maxInFlight, boolean inline) {
+    String mode = System.getProperty("bench.inline", "both");
+    broker = inline && !mode.equals("settle") ? new InMemoryBroker(Runnable::run) : new InMemoryBroker();
     broker.createQueue("q", ">");
-    dispatcher = Dispatcher.builder()
+    Dispatcher.Builder b = Dispatcher.builder();
+    if (inline && !mode.equals("bus")) {
+      b.settlementExecutor(Runnable::run);
+    }
+    dispatcher = b
         .daemonId(daemonId)
         .source(broker.source("q"))
         .publisher(broker)

@@ -64,7 +64,7 @@ import java.util.jar.Manifest;
  *
  * <pre>
  * java -cp ldd-bench/target/benchmarks.jar dev.ldd.bench.FullPath [--quick] [--runs N]
- *      [--scenarios warm,docker,cold,scale,memory] [--starts N]
+ *      [--scenarios warm,inline,docker,cold,scale,memory] [--starts N]
  * </pre>
  *
  * The scale and memory scenarios run in a child JVM of their own (flags from {@code --daemon-jvm}), so
@@ -81,8 +81,10 @@ public final class FullPath {
   private boolean quick;
   private int runs = 2;
   private int starts = 30;
-  private String daemonJvm = "-XX:+UseSerialGC -Xmx128m";
-  private Set<String> scenarios = new LinkedHashSet<>(List.of("warm", "docker", "cold", "scale", "memory"));
+  /** JVM flags of the scale/memory child, one child per ';'-separated set ("default": none). */
+  private String daemonJvm = "-XX:+UseSerialGC -Xmx64m;default";
+  private String tag = "";
+  private Set<String> scenarios = new LinkedHashSet<>(List.of("warm", "inline", "docker", "cold", "scale", "memory"));
   private boolean child;
   private final String daemonId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -98,9 +100,10 @@ public final class FullPath {
         case "--scenarios" -> b.scenarios = new LinkedHashSet<>(List.of(args[++i].split(",")));
         case "--daemon-jvm" -> b.daemonJvm = args[++i];
         case "--child" -> b.child = true;
+        case "--tag" -> b.tag = args[++i];
         default -> {
           System.err.println("usage: FullPath [--quick] [--runs N] [--starts N] "
-              + "[--scenarios warm,docker,cold,scale,memory] [--daemon-jvm \"flags\"]");
+              + "[--scenarios warm,inline,docker,cold,scale,memory] [--daemon-jvm \"flags\"]");
           System.exit(64);
         }
       }
@@ -126,14 +129,17 @@ public final class FullPath {
         quick ? "quick" : "full", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
         load0);
     if (scenarios.contains("warm")) {
-      warm("1 warm/process", processRuntime(), okProcess("ok", 256, false), null);
+      warm("1 warm/process", processRuntime(), okProcess("ok", 256, false), null, false);
+    }
+    if (scenarios.contains("inline")) {
+      warm("1b warm/process, inline bus+settle", processRuntime(), okProcess("ok", 256, false), null, true);
     }
     if (scenarios.contains("docker") || scenarios.contains("cold")) {
       buildImages();
     }
     if (scenarios.contains("docker")) {
       try (DockerContainerRuntime docker = DockerContainerRuntime.create(dockerConfig())) {
-        warm("2 warm/docker", docker, okDocker("ok", 256), docker);
+        warm("2 warm/docker", docker, okDocker("ok", 256), docker, false);
       }
     }
     if (scenarios.contains("cold")) {
@@ -150,8 +156,8 @@ public final class FullPath {
 
   // ------------------------------------------------------------------ scenarios 1 and 2: the warm path
 
-  private void warm(String scenario, ContainerRuntime runtime, FunctionSpec fn, DockerContainerRuntime docker)
-      throws Exception {
+  private void warm(String scenario, ContainerRuntime runtime, FunctionSpec fn, DockerContainerRuntime docker,
+      boolean inline) throws Exception {
     log("%s: starting", scenario);
     EchoServer localEcho = new EchoServer(InetAddress.getLoopbackAddress(), 0);
     String echoContainer = null;
@@ -165,7 +171,7 @@ public final class FullPath {
     }
     try (TcpFunctionTransport transport = TcpFunctionTransport.create();
          Engine e = new Engine(daemonId, runtime, transport, List.of(fn),
-             List.of(Route.of("q", "bench/>", fn.name())), 512).start().awaitPrewarmed()) {
+             List.of(Route.of("q", "bench/>", fn.name())), 512, inline).start().awaitPrewarmed()) {
       for (int run = 0; run < runs; run++) {
         for (int payload : PAYLOADS) {
           String p = payload == 256 ? "256 B" : "64 KiB";
@@ -378,12 +384,18 @@ public final class FullPath {
   // ------------------------------------------------------------------ scenarios 4 and 5: scale and memory
 
   private void forkScale() throws Exception {
+    String[] configs = daemonJvm.split(";");
+    for (int i = 0; i < configs.length && (i == 0 || !quick); i++) {
+      forkScale(configs[i].trim());
+    }
+  }
+
+  private void forkScale(String flags) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String f : daemonJvm.trim().split("\\s+")) {
-      if (!f.isEmpty()) {
-        cmd.add(f);
-      }
+    boolean defaults = flags.isEmpty() || flags.equals("default");
+    if (!defaults) {
+      cmd.addAll(List.of(flags.split("\\s+")));
     }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -396,7 +408,9 @@ public final class FullPath {
     }
     cmd.add("--scenarios");
     cmd.add(String.join(",", scenarios));
-    log("4/5 scale and memory: in a child JVM (daemon flags: %s)", daemonJvm);
+    cmd.add("--tag");
+    cmd.add(defaults ? "JVM defaults" : flags);
+    log("4/5 scale and memory: in a child JVM (daemon flags: %s)", defaults ? "JVM defaults" : flags);
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
@@ -413,8 +427,8 @@ public final class FullPath {
 
   private void scaleAndMemory() throws Exception {
     ProcessContainerRuntime runtime = processRuntime();
-    String s4 = "4 scale/process";
-    String s5 = "5 memory/process";
+    String s4 = "4 scale/process [" + tag + "]";
+    String s5 = "5 memory/process [" + tag + "]";
     String jvm = String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments());
     try (TcpFunctionTransport transport = TcpFunctionTransport.create()) {
       // Idle: the engine with 100 functions and their routes, no instance.
@@ -451,6 +465,13 @@ public final class FullPath {
             Thread.sleep(500);
             memory(s5, "50 warm instances", jvm);
           }
+          // Every instance's first invocations are slow (class loading and JIT in 50 fresh JVMs on 2 cores):
+          // a warm-up load first, so that what is measured is the warm path.
+          for (int k = 0; k < mixed.length; k++) {
+            mixed[k] = new Publication("load/" + rnd.nextInt(50) + "/ev" + rnd.nextInt(10), new byte[256], Map.of());
+          }
+          Engine.Load w = e.load(mixed, 64, quick ? 3000 : 6000, 500);
+          log("%s %s: warm-up load at %.0f msg/s", s4, label, w.perSecond());
           for (int run = 0; run < runs; run++) {
             for (int payload : PAYLOADS) {
               String p = payload == 256 ? "256 B" : "64 KiB";
