@@ -530,6 +530,21 @@ public final class FullPath {
     figures.add(scenario, state + ": heap committed", "MiB", Probes.heapCommitted() / 1048576.0, Double.NaN);
     log("%s %s: RSS %d MiB, heap used after GC %.1f MiB, committed %.1f MiB (JVM flags: %s)", scenario, state,
         rss / 1024, heap / 1048576.0, Probes.heapCommitted() / 1048576.0, jvm);
+    if (jvm.contains("NativeMemoryTracking")) {
+      // Where the resident set goes, by the JVM's own account (-XX:NativeMemoryTracking=summary).
+      try {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+            Long.toString(ProcessHandle.current().pid()), "VM.native_memory", "summary", "scale=MB")
+            .redirectErrorStream(true).start();
+        for (String line : new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+          if (line.contains("committed=") && (line.startsWith("Total") || line.startsWith("-"))) {
+            log("  nmt %s", line.trim());
+          }
+        }
+      } catch (IOException e) {
+        log("  jcmd failed: %s", e.getMessage());
+      }
+    }
   }
 
   // ------------------------------------------------------------------ functions, runtimes, images
