@@ -42,8 +42,8 @@ public final class ExampleFunctions {
   public static synchronized Path directory() {
     if (directory == null) {
       try {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "ldd-examples-test", "functions");
-        Files.createDirectories(dir);
+        Path dir = Files.createTempDirectory("ldd-examples-functions-");
+        dir.toFile().deleteOnExit();
         writeFunctionsJar(dir.resolve("example-functions.jar"));
         Files.copy(TestDocker.jarContaining(LddFunction.class), dir.resolve("ldd-wire.jar"),
             StandardCopyOption.REPLACE_EXISTING);
