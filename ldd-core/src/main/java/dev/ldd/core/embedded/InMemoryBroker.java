@@ -333,16 +333,20 @@ public final class InMemoryBroker implements MessagePublisher, AutoCloseable {
     private final Queue queue;
     private final Stored stored;
     private final Source consumer;
+    /** Which delivery of the message this handle settles: a stale handle must not settle a later one. */
+    private final int delivery;
 
     StoredSettlement(Queue queue, Stored stored, Source consumer) {
       this.queue = queue;
       this.stored = stored;
       this.consumer = consumer;
+      this.delivery = stored.deliveries;
     }
 
-    /** Whether this delivery is still the live one: not settled, not returned by a close. */
+    /** Whether this delivery is still the live one: not settled, not returned by a close, not superseded. */
     private boolean live() {
-      return stored.owner == consumer && queue.unsettled.get(stored.id) == stored && !consumer.closed;
+      return stored.owner == consumer && stored.deliveries == delivery && queue.unsettled.get(stored.id) == stored
+          && !consumer.closed;
     }
 
     @Override
@@ -461,6 +465,14 @@ public final class InMemoryBroker implements MessagePublisher, AutoCloseable {
 
     @Override
     public void close() {
+      // Waits for a delivery in progress, as pause() does, so that none is handled after close returns.
+      synchronized (deliverLock) {
+        closeUnderDeliverLock();
+      }
+      kick();
+    }
+
+    private void closeUnderDeliverLock() {
       synchronized (lock) {
         if (closed) {
           return;
@@ -478,7 +490,6 @@ public final class InMemoryBroker implements MessagePublisher, AutoCloseable {
           }
         }
       }
-      kick();
     }
   }
 }

@@ -116,6 +116,16 @@ public final class Dispatcher extends AbstractService {
   private boolean drainFinished;
   private Instant drainStartedAt;
   private int settledDuringDrain;
+  private int leftUnsettled;
+  /** Runtime stops and kills not yet complete; a drain waits for them. */
+  private final Set<CompletableFuture<Void>> stopsInProgress = new LinkedHashSet<>();
+  /** Message id to how many times it was given back for a platform fault, not its own failure. */
+  private final Map<String, Integer> platformFailures = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+      return size() > 10_000;
+    }
+  };
   private Scheduler.Cancellable drainTimer;
   private Scheduler.Cancellable idleTimer;
 
@@ -218,19 +228,22 @@ public final class Dispatcher extends AbstractService {
     settlementExecutor.execute(() -> {
       try {
         reapOrphans();
-        loop.execute(() -> {
-          for (FunctionPool p : pools.values()) {
-            pump(p);
-          }
-          checkPrewarmed();
-          scheduleIdleCheck();
-        });
+        // The source first: if it cannot start, nothing has been started that would need stopping.
         source.start(handler);
-        notifyStarted();
       } catch (RuntimeException e) {
         log.error("the dispatcher could not start", e);
+        closeOwned();
         notifyFailed(e);
+        return;
       }
+      loop.execute(() -> {
+        for (FunctionPool p : pools.values()) {
+          pump(p);
+        }
+        checkPrewarmed();
+        scheduleIdleCheck();
+      });
+      notifyStarted();
     });
   }
 
@@ -299,23 +312,21 @@ public final class Dispatcher extends AbstractService {
     if (drainTimer != null) {
       drainTimer.cancel();
     }
-    int left = 0;
     for (Work w : List.copyOf(outstanding)) {
       leaveUnsettled(w);
-      left++;
     }
     outstanding.clear();
-    List<CompletableFuture<Void>> stops = new ArrayList<>();
     int stopped = 0;
     for (FunctionPool p : pools.values()) {
       for (Instance i : List.copyOf(p.instances)) {
-        stops.add(retireNow(p, i, StopReason.SHUTDOWN, "daemon stopping"));
+        retireNow(p, i, StopReason.SHUTDOWN, "daemon stopping");
         stopped++;
       }
     }
-    DrainReport report = new DrainReport(settledDuringDrain, left, stopped,
+    DrainReport report = new DrainReport(settledDuringDrain, leftUnsettled, stopped,
         Duration.between(drainStartedAt, scheduler.now()), timedOut);
-    CompletableFuture<Void> allStopped = CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
+    CompletableFuture<Void> allStopped =
+        CompletableFuture.allOf(stopsInProgress.toArray(CompletableFuture[]::new));
     CompletableFuture<Void> bounded = new CompletableFuture<>();
     allStopped.whenComplete((v, e) -> bounded.complete(null));
     scheduler.schedule(stopGrace.plusSeconds(5), () -> bounded.complete(null));
@@ -332,6 +343,11 @@ public final class Dispatcher extends AbstractService {
   private void terminate(DrainReport report) {
     lastDrainReport = report;
     listener.drained(report);
+    closeOwned();
+    notifyStopped();
+  }
+
+  private void closeOwned() {
     for (AutoCloseable c : owned) {
       try {
         c.close();
@@ -339,7 +355,28 @@ public final class Dispatcher extends AbstractService {
         log.debug("closing {} failed", c, e);
       }
     }
-    notifyStopped();
+  }
+
+  /** Remembers a runtime stop or kill until it completes, so that a drain can wait for it. */
+  private CompletableFuture<Void> track(FunctionPool p, CompletableFuture<Void> stop) {
+    CompletableFuture<Void> quiet = stop.exceptionally(e -> {
+      log.warn("function '{}': stopping an instance failed: {}", p.name(), unwrap(e).getMessage());
+      return null;
+    });
+    stopsInProgress.add(quiet);
+    p.stopping++;
+    quiet.whenComplete((v, e) -> {
+      try {
+        loop.execute(() -> {
+          stopsInProgress.remove(quiet);
+          p.stopping--;
+          pump(p);
+        });
+      } catch (java.util.concurrent.RejectedExecutionException terminated) {
+        // The engine has terminated; nothing is left to count.
+      }
+    });
+    return quiet;
   }
 
   // ---------------------------------------------------------------- intake and back-pressure
@@ -430,7 +467,7 @@ public final class Dispatcher extends AbstractService {
       }
       invoke(p, i, p.pending.poll());
     }
-    if (!p.startRetryScheduled) {
+    if (p.startRetry == null) {
       for (int n = p.instancesToStart(); n > 0; n--) {
         startInstance(p, p.pending.isEmpty());
       }
@@ -452,14 +489,14 @@ public final class Dispatcher extends AbstractService {
     } catch (RuntimeException e) {
       started = CompletableFuture.failedFuture(e);
     }
+    inst.started = started;
     started.whenComplete((ri, err) -> loop.execute(() -> {
       if (err != null) {
         startFailed(p, inst, unwrap(err));
         return;
       }
       if (inst.state == InstanceState.DEAD) {
-        runtime.kill(ri.nativeId());
-        return;
+        return; // retired while starting: retireNow kills what the start produced
       }
       inst.runtime = ri;
       ri.exit().whenComplete((exit, e) -> loop.execute(() ->
@@ -496,7 +533,6 @@ public final class Dispatcher extends AbstractService {
     inst.capacity = Math.min(p.spec.concurrency().perInstance(), conn.ready().maxConcurrency());
     inst.state = InstanceState.READY;
     inst.idleSince = scheduler.now();
-    p.consecutiveStartFailures = 0;
     if (!conn.ready().function().equals(p.name())) {
       log.warn("function '{}': instance {} announced itself as function '{}'", p.name(), inst.id,
           conn.ready().function());
@@ -512,8 +548,8 @@ public final class Dispatcher extends AbstractService {
   }
 
   private void startFailed(FunctionPool p, Instance inst, Throwable cause) {
-    if (inst.state == InstanceState.DEAD) {
-      return;
+    if (inst.state != InstanceState.STARTING) {
+      return; // a start timer that lost the race against the handshake, or already retired
     }
     inst.state = InstanceState.DEAD;
     p.instances.remove(inst);
@@ -521,26 +557,35 @@ public final class Dispatcher extends AbstractService {
     if (inst.connection != null) {
       inst.connection.close();
     }
-    if (inst.runtime != null) {
-      runtime.kill(inst.runtime.nativeId());
-    }
-    int failures = ++p.consecutiveStartFailures;
+    track(p, killWhatStarted(inst));
     String error = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     p.recordError("start of " + inst.id + " failed: " + error);
-    log.warn("function '{}': instance {} could not be started ({} in a row): {}", p.name(), inst.id, failures,
-        error);
-    listener.instanceStartFailed(p.name(), inst.id, cause, failures);
+    log.warn("function '{}': instance {} could not be started: {}", p.name(), inst.id, error);
+    listener.instanceStartFailed(p.name(), inst.id, cause, p.consecutiveStartFailures + 1);
     listener.instanceStopped(p.name(), inst.id, StopReason.START_FAILED, error);
-    if (stopping) {
-      return;
+    if (!stopping) {
+      startRound(p, error);
     }
-    // Platform fault: hold the messages and retry with back-off; once a held message has waited through
-    // the bound, give it back to the bus with fail(), never dead-letter it for this.
+  }
+
+  /**
+   * A round of starts failed (several instances starting at once fail together as one round): hold the
+   * messages, and retry after a back-off; a held message that has waited through the bound of rounds
+   * is given back to the bus with fail(), never dead-lettered for a platform fault.
+   */
+  private void startRound(FunctionPool p, String error) {
+    if (p.startRetry != null) {
+      return; // this round already counts, and its retry is scheduled
+    }
+    int rounds = ++p.consecutiveStartFailures;
     if (!p.hasServingInstance()) {
-      int kept = p.pending.size();
-      for (int n = 0; n < kept; n++) {
+      int held = p.pending.size();
+      for (int n = 0; n < held; n++) {
         Work w = p.pending.poll();
         if (++w.startFailuresSeen >= startBackoff.maxAttempts()) {
+          if (w.message().messageId() != null) {
+            platformFailures.merge(w.message().messageId(), 1, Integer::sum);
+          }
           settle(w, Disposition.FAILED, "platform fault: function '" + p.name() + "' could not be started after "
               + w.startFailuresSeen + " attempts: " + error);
         } else {
@@ -548,9 +593,8 @@ public final class Dispatcher extends AbstractService {
         }
       }
     }
-    p.startRetryScheduled = true;
-    scheduler.schedule(startBackoff.delay(failures), () -> loop.execute(() -> {
-      p.startRetryScheduled = false;
+    p.startRetry = scheduler.schedule(startBackoff.delay(rounds), () -> loop.execute(() -> {
+      p.startRetry = null;
       pump(p);
     }));
   }
@@ -564,6 +608,12 @@ public final class Dispatcher extends AbstractService {
       startFailed(p, inst, new PlatformException("function '" + p.name() + "': instance " + inst.id
           + " ended during start: " + detail));
       return;
+    }
+    boolean early = !inst.servedOne;
+    if (early && !stopping) {
+      // Lost before it finished a single invocation: a failed start in disguise (a function that dies right
+      // after its handshake). Through the back-off, or a broken image would restart in a hot loop.
+      startRound(p, "instance " + inst.id + " was lost before it served an invocation: " + detail);
     }
     kill(p, inst, StopReason.LOST, detail);
   }
@@ -579,7 +629,7 @@ public final class Dispatcher extends AbstractService {
       inst.connection.close();
     }
     if (inst.runtime != null) {
-      runtime.kill(inst.runtime.nativeId());
+      track(p, runtime.kill(inst.runtime.nativeId()));
     }
     p.recordError(inst.id + " " + reason.name().toLowerCase() + ": " + detail);
     listener.instanceStopped(p.name(), inst.id, reason, detail);
@@ -609,20 +659,26 @@ public final class Dispatcher extends AbstractService {
       invocationDone(a, null, new InstanceLostException("function '" + p.name() + "': instance " + inst.id
           + " stopped: " + detail));
     }
-    if (inst.runtime == null) {
-      // Still starting: the start callbacks see DEAD and kill what they get.
-      return CompletableFuture.completedFuture(null);
-    }
     CompletableFuture<Void> stopped;
     try {
-      stopped = wasStarting ? runtime.kill(inst.runtime.nativeId()) : runtime.stop(inst.runtime.nativeId(), stopGrace);
+      stopped = wasStarting ? killWhatStarted(inst) : runtime.stop(inst.runtime.nativeId(), stopGrace);
     } catch (RuntimeException e) {
       stopped = CompletableFuture.failedFuture(e);
     }
-    return stopped.exceptionally(e -> {
-      log.warn("function '{}': stopping instance {} failed: {}", p.name(), inst.id, unwrap(e).getMessage());
-      return null;
-    });
+    return track(p, stopped);
+  }
+
+  /**
+   * Kills an instance that is still starting: at once if the runtime has reported it, otherwise whatever
+   * its start produces, without going through the loop (which may have terminated by then).
+   */
+  private CompletableFuture<Void> killWhatStarted(Instance inst) {
+    if (inst.runtime != null) {
+      return runtime.kill(inst.runtime.nativeId());
+    }
+    return inst.started.handle((ri, e) -> ri == null
+            ? CompletableFuture.<Void>completedFuture(null) : runtime.kill(ri.nativeId()))
+        .thenCompose(f -> f);
   }
 
   private void checkPrewarmed() {
@@ -650,7 +706,7 @@ public final class Dispatcher extends AbstractService {
   private void reapIdle() {
     Instant now = scheduler.now();
     for (FunctionPool p : pools.values()) {
-      int alive = p.aliveCount();
+      int alive = p.instances.size();
       for (Instance i : List.copyOf(p.instances)) {
         if (alive <= p.spec.concurrency().minInstances()) {
           break;
@@ -710,6 +766,10 @@ public final class Dispatcher extends AbstractService {
     }
     InvocationOutcome outcome;
     String reason;
+    if (!(unwrap(error) instanceof InstanceLostException)) {
+      inst.servedOne = true;
+      p.consecutiveStartFailures = 0;
+    }
     if (error != null) {
       Throwable cause = unwrap(error);
       outcome = cause instanceof InvocationTimeoutException ? InvocationOutcome.TIMEOUT
@@ -831,7 +891,10 @@ public final class Dispatcher extends AbstractService {
   // ---------------------------------------------------------------- settlement
 
   private void failOrDeadLetter(Work w, FunctionPool p, String code, String reason) {
-    int count = w.message().effectiveDeliveryCount();
+    // Deliveries the engine gave back for platform faults (a function that could not start) do not count.
+    String id = w.message().messageId();
+    int platform = id == null ? 0 : platformFailures.getOrDefault(id, 0);
+    int count = Math.max(1, w.message().effectiveDeliveryCount() - platform);
     int max = p.spec.maxDeliveries();
     if (count >= max) {
       deadLetter(w, p.spec.deadLetter(), p.name(), code,
@@ -899,6 +962,8 @@ public final class Dispatcher extends AbstractService {
       return;
     }
     w.done = true;
+    outstanding.remove(w);
+    leftUnsettled++;
     listener.settled(w.message(), w.function, Disposition.LEFT_UNSETTLED, "daemon stopping");
     release();
   }

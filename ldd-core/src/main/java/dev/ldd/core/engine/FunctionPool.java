@@ -16,8 +16,12 @@ final class FunctionPool {
   final List<Instance> instances = new ArrayList<>();
   final ArrayDeque<Work> pending = new ArrayDeque<>();
   final ArrayDeque<String> lastErrors = new ArrayDeque<>();
+  /** Rounds of failed starts since an instance last served an invocation. */
   int consecutiveStartFailures;
-  boolean startRetryScheduled;
+  /** The retry of a failed round of starts, while one is scheduled. */
+  dev.ldd.core.time.Scheduler.Cancellable startRetry;
+  /** Instances being stopped or killed by the runtime: they still count against maxInstances. */
+  int stopping;
   private int instanceSequence;
 
   FunctionPool(FunctionSpec spec) {
@@ -43,9 +47,9 @@ final class FunctionPool {
     return best;
   }
 
-  /** Instances counted against maxInstances: all but the dead. */
+  /** Instances counted against maxInstances: all but the dead, and the dead not yet gone. */
   int aliveCount() {
-    return instances.size();
+    return instances.size() + stopping;
   }
 
   int startingCount() {
@@ -83,7 +87,7 @@ final class FunctionPool {
     int max = spec.concurrency().maxInstances();
     int uncovered = pending.size() - startingCount() * spec.concurrency().perInstance();
     int forLoad = uncovered <= 0 ? 0 : ceilDiv(uncovered, spec.concurrency().perInstance());
-    int forMin = Math.max(0, spec.concurrency().minInstances() - alive);
+    int forMin = Math.max(0, spec.concurrency().minInstances() - instances.size());
     return Math.max(0, Math.min(Math.max(forLoad, forMin), max - alive));
   }
 

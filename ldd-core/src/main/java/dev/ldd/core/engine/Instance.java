@@ -15,12 +15,16 @@ final class Instance {
   final boolean onDemand;
   final Instant startedAt;
   InstanceState state = InstanceState.STARTING;
+  /** What the runtime's start produces; a retire while starting kills it. */
+  java.util.concurrent.CompletableFuture<RuntimeInstance> started;
   RuntimeInstance runtime;
   FunctionConnection connection;
   Scheduler.Cancellable startTimer;
   int capacity;
   int inFlight;
   boolean usedOnce;
+  /** Finished an invocation other than by being lost: the start really worked. */
+  boolean servedOne;
   Instant idleSince;
   /** Why it is draining, when it is. */
   StopReason retireReason;

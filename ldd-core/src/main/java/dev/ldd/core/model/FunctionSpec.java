@@ -71,6 +71,24 @@ public record FunctionSpec(
     requireNonNull(publishMode, "publishMode");
   }
 
+  /** Like the record's own, but with the values of secret-looking env keys masked. */
+  @Override
+  public String toString() {
+    Map<String, String> shownEnv = new java.util.TreeMap<>();
+    env.forEach((k, v) -> shownEnv.put(k, isSecretKey(k) ? "***" : v));
+    return "FunctionSpec[name=" + name + ", image=" + image + ", command=" + command + ", port=" + port
+        + ", env=" + shownEnv + ", resources=" + resources + ", concurrency=" + concurrency + ", idleTimeout="
+        + idleTimeout + ", invocationTimeout=" + invocationTimeout + ", startTimeout=" + startTimeout
+        + ", maxDeliveries=" + maxDeliveries + ", killOnError=" + killOnError + ", deadLetter=" + deadLetter
+        + ", publishMode=" + publishMode + "]";
+  }
+
+  /** Whether an env key names a secret (its value is never printed): password, secret, token, key. */
+  public static boolean isSecretKey(String key) {
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    return k.contains("password") || k.contains("secret") || k.contains("token") || k.endsWith("key");
+  }
+
   private static void positive(String name, String field, Duration d) {
     requireNonNull(d, field);
     if (d.isNegative() || d.isZero()) {

@@ -19,8 +19,8 @@ public record Backoff(Duration initial, Duration max, double multiplier, int max
   public Backoff {
     requireNonNull(initial, "initial");
     requireNonNull(max, "max");
-    if (initial.isNegative() || max.compareTo(initial) < 0) {
-      throw new IllegalArgumentException("back-off needs 0 <= initial <= max, was " + initial + " and " + max);
+    if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+      throw new IllegalArgumentException("back-off needs 0 < initial <= max, was " + initial + " and " + max);
     }
     if (!(multiplier >= 1.0)) {
       throw new IllegalArgumentException("back-off multiplier must be >= 1, was " + multiplier);

@@ -14,6 +14,9 @@ public interface DeliveryHandler {
    */
   default void onFlowActive(String queue, boolean active) {}
 
-  /** A transient connection event worth recording (reconnecting, reconnected); the default ignores it. */
+  /**
+   * A transient connection event worth recording (reconnecting, reconnected); {@code queue} is null for an
+   * event of the whole connection. The default ignores it.
+   */
   default void onSourceEvent(String queue, String event, String detail) {}
 }

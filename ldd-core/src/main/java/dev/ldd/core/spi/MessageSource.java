@@ -18,9 +18,10 @@ public interface MessageSource extends AutoCloseable {
   void start(DeliveryHandler handler);
 
   /**
-   * Stops handing out deliveries until {@link #resume}. Non-blocking; may be called from inside
-   * {@link DeliveryHandler#onDelivery}. After it returns the handler receives no more deliveries until
-   * resumed (a source whose bus keeps pushing buffers them itself, bounded by its window). Idempotent.
+   * Stops handing out deliveries until {@link #resume}. May be called from inside
+   * {@link DeliveryHandler#onDelivery}; from another thread it may wait for a hand-off in progress, never
+   * longer. After it returns the handler receives no more deliveries until resumed (a source whose bus
+   * keeps pushing buffers them itself, bounded by its window). Idempotent.
    */
   void pause();
 

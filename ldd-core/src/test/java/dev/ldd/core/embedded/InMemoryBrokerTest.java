@@ -61,6 +61,23 @@ class InMemoryBrokerTest {
   }
 
   @Test
+  void aStaleHandleDoesNotSettleTheRedelivery() {
+    broker.createQueue("q", "t/>");
+    broker.source("q").start(collect);
+    publish("t/1");
+    Delivery first = received.get(0);
+
+    first.settlement().fail();
+    first.settlement().accept();
+
+    assertThat(received).hasSize(2);
+    assertThat(broker.stats("q").accepted()).isZero();
+    assertThat(broker.stats("q").unsettled()).isEqualTo(1);
+    received.get(1).settlement().accept();
+    assertThat(broker.stats("q").accepted()).isEqualTo(1);
+  }
+
+  @Test
   void rejectMovesToTheDeadMessageQueueAtOnce() {
     broker.createQueue("q", "t/>");
     broker.source("q").start(collect);

@@ -444,12 +444,137 @@ class DispatcherTest {
   }
 
   @Test
-  void aLostMinimumInstanceIsReplaced() {
+  void aLostInstanceThatHadServedIsReplacedAtOnce() {
     f.startOne(fn("f").concurrency(1, 1, 1).build());
+    f.publish("in/1");
 
     f.runtime.crash("f-1");
 
     assertThat(f.runtime.running("f")).extracting(i -> i.instanceId()).containsExactly("f-2");
+  }
+
+  @Test
+  void anInstanceLostBeforeServingAnythingIsReplacedOnlyAfterTheBackOff() {
+    f.startOne(fn("f").concurrency(1, 1, 1).build());
+
+    f.runtime.crash("f-1");
+    assertThat(f.runtime.running("f")).isEmpty();
+    f.clock.advance(Duration.ofMillis(100));
+    assertThat(f.runtime.running("f")).extracting(i -> i.instanceId()).containsExactly("f-2");
+    f.runtime.crash("f-2");
+    f.clock.advance(Duration.ofMillis(100));
+    assertThat(f.runtime.running("f")).as("the second delay is twice the first").isEmpty();
+    f.clock.advance(Duration.ofMillis(100));
+    assertThat(f.runtime.running("f")).extracting(i -> i.instanceId()).containsExactly("f-3");
+  }
+
+  @Test
+  void concurrentStartFailuresCountAsOneRoundAndTheHeldMessagesWaitForTheRetry() {
+    f.runtime.failNextStarts(3, "engine busy");
+    f.runtime.holdStarts(true);
+    f.startOne(fn("f").concurrency(1, 0, 3).build());
+    for (int i = 0; i < 3; i++) {
+      f.publish("in/" + i);
+    }
+    assertThat(f.runtime.starts()).isEqualTo(3);
+
+    f.runtime.holdStarts(false);
+    f.runtime.releaseStarts();
+    assertThat(f.stats().failed()).as("one round of three failures is not three attempts").isZero();
+
+    f.clock.advance(Duration.ofMillis(100));
+
+    assertThat(f.stats().accepted()).isEqualTo(3);
+    assertThat(f.stats().failed()).isZero();
+  }
+
+  @Test
+  void aRuntimeThatIsDownDoesNotCauseAStormOfStarts() {
+    f.runtime.failNextStarts(1_000_000, "engine unreachable");
+    f.startOne(fn("f").concurrency(1, 2, 2).build());
+
+    for (int s = 0; s < 30; s++) {
+      f.clock.advance(Duration.ofSeconds(1));
+    }
+
+    // Two instances per round; rounds at 0.1, 0.3, 0.7, 1.5, 3.1 s and then every 2 s (the cap).
+    assertThat(f.runtime.starts()).isBetween(2 * 15, 2 * 22);
+    assertThat(f.clock.pendingTasks()).isLessThan(10);
+  }
+
+  @Test
+  void aHandshakeThatBeatsItsStartTimerByAHairKeepsTheInstance() {
+    FakeFunction.Manual fun = FakeFunction.manual();
+    f.transport.behaviour("f", fun);
+    f.runtime.holdStarts(true);
+    f.startOne(fn("f").startTimeout(Duration.ofSeconds(5)).maxDeliveries(1).build());
+    f.publish("in/1");
+
+    // The start completes exactly at the timeout: the handshake and the timer fall due together.
+    f.clock.advance(Duration.ofSeconds(5).minusMillis(1));
+    f.runtime.releaseStarts();
+    f.clock.advance(Duration.ofMillis(1));
+
+    fun.next().ok();
+    assertThat(f.stats().accepted()).isEqualTo(1);
+    assertThat(f.events("stopped")).isEmpty();
+  }
+
+  @Test
+  void aStopWhileAnInstanceIsStartingKillsWhatTheStartProducesLater() {
+    f.runtime.holdStarts(true);
+    f.startOne(fn("f").build());
+    f.publish("in/1");
+
+    f.dispatcher.stopAsync();
+    // The runtime takes longer than the engine waits for it: the engine terminates first.
+    f.clock.advance(Duration.ofSeconds(30));
+    f.dispatcher.awaitTerminated();
+    f.runtime.releaseStarts();
+
+    assertThat(f.runtime.starts()).isEqualTo(1);
+    assertThat(f.runtime.running()).isEmpty();
+  }
+
+  @Test
+  void aSourceThatCannotStartLeavesNoInstanceBehind() {
+    var failing = new RecordingSource(new java.util.concurrent.atomic.AtomicReference<>()) {
+      @Override
+      public void start(dev.ldd.core.spi.DeliveryHandler h) {
+        throw new dev.ldd.core.LddException("broker unreachable");
+      }
+    };
+    Dispatcher d = Dispatcher.builder().source(failing).publisher(f.broker).runtime(f.runtime)
+        .transport(f.transport).function(fn("f").concurrency(1, 2, 2).build())
+        .route(Route.of(QUEUE, "in/>", "f")).scheduler(f.clock)
+        .eventLoop(com.google.common.util.concurrent.MoreExecutors.directExecutor())
+        .settlementExecutor(com.google.common.util.concurrent.MoreExecutors.directExecutor()).build();
+
+    d.startAsync();
+
+    assertThat(d.state()).isEqualTo(com.google.common.util.concurrent.Service.State.FAILED);
+    assertThat(d.failureCause()).hasMessageContaining("broker unreachable");
+    assertThat(f.runtime.starts()).isZero();
+  }
+
+  @Test
+  void platformFaultsDoNotSpendTheDeliveryBudget() {
+    f.runtime.failNextStarts(3, "engine unreachable");
+    f.transport.behaviour("f", FakeFunction.error("boom"));
+    f.startOne(fn("f").maxDeliveries(2).build());
+
+    f.publish("in/1");
+    f.clock.advance(Duration.ofMillis(300));
+    // Given back for the platform fault after three attempts: delivery 1 spent, but not by the function.
+    assertThat(f.settled(Disposition.FAILED)).singleElement()
+        .satisfies(s -> assertThat(s.reason()).contains("platform fault"));
+
+    f.clock.advance(Duration.ofSeconds(5));
+
+    // Delivery 2 failed on its own (its first failure), delivery 3 too: dead-lettered then, not at 2.
+    assertThat(f.settled(Disposition.FAILED)).hasSize(2);
+    assertThat(f.broker.deadMessages()).singleElement()
+        .satisfies(d -> assertThat(d.message().deliveryCount()).hasValue(3));
   }
 
   @Test
@@ -490,6 +615,27 @@ class DispatcherTest {
     // A result that arrives after the drain settles nothing.
     fun.next().ok();
     assertThat(f.stats().accepted()).isEqualTo(1);
+  }
+
+  @Test
+  void aDrainEndsAsSoonAsTheInFlightWorkSettlesEvenWithMessagesHeld() {
+    FakeFunction.Manual fun = FakeFunction.manual();
+    f.transport.behaviour("f", fun);
+    f.start(List.of(fn("f").concurrency(1, 0, 1).build()), List.of(Route.of(QUEUE, "in/>", "f")),
+        b -> b.drainTimeout(Duration.ofSeconds(30)));
+    f.publish("in/1");
+    f.publish("in/2");
+
+    f.dispatcher.stopAsync();
+    fun.next().ok();
+    f.dispatcher.awaitTerminated();
+
+    DrainReport report = f.dispatcher.lastDrainReport().orElseThrow();
+    assertThat(report.timedOut()).isFalse();
+    assertThat(report.settledDuringDrain()).isEqualTo(1);
+    assertThat(report.leftUnsettled()).isEqualTo(1);
+    assertThat(f.stats().accepted()).isEqualTo(1);
+    assertThat(f.stats().depth()).isEqualTo(1);
   }
 
   @Test

@@ -5,7 +5,7 @@ import dev.ldd.core.spi.MessageSource;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A source that only hands its handler to the test, which then delivers by hand. */
-final class RecordingSource implements MessageSource {
+class RecordingSource implements MessageSource {
   private final AtomicReference<DeliveryHandler> handler;
 
   RecordingSource(AtomicReference<DeliveryHandler> handler) {

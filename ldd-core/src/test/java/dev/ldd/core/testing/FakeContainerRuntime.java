@@ -140,15 +140,17 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         heldStarts.add(gate);
       }
     }
-    if (unknownImages.contains(image)) {
-      return CompletableFuture.failedFuture(new PlatformException("function '" + function + "': image '" + image
-          + "' not found"));
-    }
-    if (failure != null) {
-      return CompletableFuture.failedFuture(new PlatformException("function '" + function + "': " + failure));
-    }
+    // A held start also fails only when released, as a slow engine's would.
     CompletableFuture<Void> ready = gate == null ? CompletableFuture.completedFuture(null) : gate;
-    return ready.thenApply(v -> register(request.instanceId(), request.daemonId(), function));
+    return ready.thenApply(v -> {
+      if (unknownImages.contains(image)) {
+        throw new PlatformException("function '" + function + "': image '" + image + "' not found");
+      }
+      if (failure != null) {
+        throw new PlatformException("function '" + function + "': " + failure);
+      }
+      return register(request.instanceId(), request.daemonId(), function);
+    });
   }
 
   private FakeInstance register(String instanceId, String daemonId, String function) {

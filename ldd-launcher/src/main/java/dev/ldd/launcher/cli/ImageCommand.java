@@ -48,6 +48,10 @@ final class ImageCommand implements Runnable {
         description = "more jars the function needs, separated by ':'; repeatable")
     List<Path> classpath = new ArrayList<>();
 
+    @Option(names = "--add-modules", split = ",", paramLabel = "MODULE",
+        description = "JDK modules to add to the image's JRE beyond those jdeps finds, separated by ','")
+    java.util.Set<String> addModules = new java.util.LinkedHashSet<>();
+
     @Option(names = "--docker-host", paramLabel = "URI",
         description = "the Docker engine (default: $DOCKER_HOST, else unix:///var/run/docker.sock)")
     String dockerHost;
@@ -69,7 +73,8 @@ final class ImageCommand implements Runnable {
         docker.dockerHost(dockerHost);
       }
       try (FunctionImageBuilder builder = FunctionImageBuilder.create(docker.build())) {
-        FunctionImage image = builder.build(FunctionImageSpec.builder(tag, jar, main).classpath(classpath).build());
+        FunctionImage image = builder.build(FunctionImageSpec.builder(tag, jar, main).classpath(classpath)
+            .extraModules(addModules).build());
         out.println((image.cached() ? "up to date: " : "built: ") + image.tag() + " (" + image.imageId() + ")");
         return 0;
       } catch (LddException e) {

@@ -648,20 +648,26 @@ final class ConfigBinder {
       return new Mapping(at(key), (ObjectNode) n, false);
     }
 
-    /** A list of mappings. */
-    List<Mapping> mappings(String key, boolean required) {
+    /** The elements of a list (none, with a problem, when it is not a list). */
+    private JsonNode list(String key, boolean required) {
       JsonNode n = raw(key, required);
-      List<Mapping> out = new ArrayList<>();
       if (n == null) {
-        return out;
+        return YAML.createArrayNode();
       }
       if (!n.isArray()) {
         problem(key, "must be a list, was a " + kind(n));
-        return out;
+        return YAML.createArrayNode();
       }
       if (n.isEmpty() && required) {
         problem(key, "must not be empty");
       }
+      return n;
+    }
+
+    /** A list of mappings. */
+    List<Mapping> mappings(String key, boolean required) {
+      JsonNode n = list(key, required);
+      List<Mapping> out = new ArrayList<>();
       for (int i = 0; i < n.size(); i++) {
         JsonNode e = n.get(i);
         String p = at(key) + "[" + i + "]";
@@ -676,18 +682,8 @@ final class ConfigBinder {
 
     /** A list of single values, references resolved. */
     List<String> strings(String key, boolean required) {
-      JsonNode n = raw(key, required);
+      JsonNode n = list(key, required);
       List<String> out = new ArrayList<>();
-      if (n == null) {
-        return out;
-      }
-      if (!n.isArray()) {
-        problem(key, "must be a list, was a " + kind(n));
-        return out;
-      }
-      if (n.isEmpty() && required) {
-        problem(key, "must not be empty");
-      }
       for (int i = 0; i < n.size(); i++) {
         JsonNode e = n.get(i);
         String p = at(key) + "[" + i + "]";

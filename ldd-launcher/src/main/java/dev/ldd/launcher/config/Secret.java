@@ -2,7 +2,6 @@ package dev.ldd.launcher.config;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Locale;
 
 /**
  * A secret value from the configuration (a password, a token). Its {@link #toString} is {@code ***}, so
@@ -28,12 +27,11 @@ public final class Secret {
   }
 
   /**
-   * Whether a configuration key names a secret: it contains {@code password}, {@code secret} or
-   * {@code token}, in any case ({@code DB_PASSWORD}, {@code apiToken}).
+   * Whether a configuration key names a secret ({@code DB_PASSWORD}, {@code apiToken}): the engine's own
+   * rule, {@link dev.ldd.core.model.FunctionSpec#isSecretKey}, so that config and logs agree.
    */
   public static boolean isSecretKey(String key) {
-    String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("password") || k.contains("secret") || k.contains("token");
+    return dev.ldd.core.model.FunctionSpec.isSecretKey(key);
   }
 
   @Override
