@@ -23,7 +23,7 @@ ldd() { java -jar ldd-launcher/target/ldd.jar "$@"; }
 if [ "${LDD_DEMO_SKIP_BUILD:-false}" != "true" ]; then
   say "building the daemon (ldd-launcher/target/ldd.jar) and the example functions (examples/target/functions/)"
   # shellcheck disable=SC2086
-  ./mvnw -q -B ${LDD_DEMO_MAVEN_ARGS:-} -DskipTests -pl examples -am install
+  ./mvnw -q -B ${LDD_DEMO_MAVEN_ARGS:-} -DskipTests -pl examples -am package
 fi
 [ -f ldd-launcher/target/ldd.jar ] || die "ldd-launcher/target/ldd.jar is missing: the build did not make it"
 functions_jar=$(ls examples/target/functions/examples-*-functions.jar 2>/dev/null | head -n 1)
