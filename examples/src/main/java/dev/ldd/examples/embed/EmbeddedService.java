@@ -47,8 +47,10 @@ public final class EmbeddedService implements AutoCloseable {
    * @param output receives what the function publishes (replies, forwards); called on the engine's
    *     threads, so it must not block
    * @param capacity jobs waiting or in flight at most
+   * @param startTimeout how long the first instance may take to start before the constructor gives up
    */
-  public EmbeddedService(String functionClasspath, Consumer<Publication> output, int capacity) {
+  public EmbeddedService(String functionClasspath, Consumer<Publication> output, int capacity,
+      Duration startTimeout) {
     requireNonNull(functionClasspath, "functionClasspath");
     requireNonNull(output, "output");
     this.queue = new WorkQueue(QUEUE, capacity);
@@ -58,6 +60,7 @@ public final class EmbeddedService implements AutoCloseable {
     FunctionSpec echo = FunctionSpec.builder("echo", "echo")
         .command(List.of(java, "-cp", functionClasspath, EchoFunction.class.getName()))
         .concurrency(16, 1, 2)
+        .startTimeout(startTimeout)
         .invocationTimeout(Duration.ofSeconds(10))
         .maxDeliveries(3)
         .build();
@@ -78,7 +81,13 @@ public final class EmbeddedService implements AutoCloseable {
         .drainTimeout(Duration.ofSeconds(10))
         .build();
     engine.startAsync().awaitRunning();
-    engine.prewarmed().join();
+    try {
+      engine.prewarmed().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("the echo function did not start within " + startTimeout + " with classpath '"
+          + functionClasspath + "'; it needs the function's jar, the ldd-wire SDK and protobuf", e);
+    }
   }
 
   /** Queues a job for the echo function; a non-null {@code replyTo} gets the echo. */
@@ -112,7 +121,7 @@ public final class EmbeddedService implements AutoCloseable {
     String classpath = args.length > 0 ? args[0] : System.getProperty("java.class.path");
     Map<String, String> replies = new ConcurrentHashMap<>();
     try (EmbeddedService service = new EmbeddedService(classpath,
-        p -> replies.put(p.topic(), new String(p.payload(), UTF_8)), 64)) {
+        p -> replies.put(p.topic(), new String(p.payload(), UTF_8)), 64, Duration.ofSeconds(30))) {
       List<CompletableFuture<Void>> done = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         done.add(service.submit("job-" + i, ("hello " + i).getBytes(UTF_8), "replies/" + i));

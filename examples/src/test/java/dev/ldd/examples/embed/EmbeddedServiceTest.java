@@ -2,6 +2,7 @@ package dev.ldd.examples.embed;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ldd.core.spi.Publication;
@@ -28,7 +29,7 @@ class EmbeddedServiceTest {
   void jobsRunThroughTheEchoFunctionAndCompleteOnceAccepted() throws Exception {
     Map<String, String> replies = new ConcurrentHashMap<>();
     try (EmbeddedService service = new EmbeddedService(classpath(),
-        (Publication p) -> replies.put(p.topic(), new String(p.payload(), UTF_8)), 32)) {
+        (Publication p) -> replies.put(p.topic(), new String(p.payload(), UTF_8)), 32, Duration.ofSeconds(30))) {
       List<CompletableFuture<Void>> done = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         done.add(service.submit("job-" + i, ("hello " + i).getBytes(UTF_8), "replies/" + i));
@@ -42,7 +43,7 @@ class EmbeddedServiceTest {
 
   @Test
   void closingDrainsAndStopsTheFunctionProcesses() throws Exception {
-    EmbeddedService service = new EmbeddedService(classpath(), p -> { }, 8);
+    EmbeddedService service = new EmbeddedService(classpath(), p -> { }, 8, Duration.ofSeconds(30));
     CompletableFuture<Void> job = service.submit("last", "bye".getBytes(UTF_8), null);
     await().atMost(Duration.ofSeconds(30)).until(job::isDone);
     List<ProcessHandle> children = ProcessHandle.current().children()
@@ -53,5 +54,13 @@ class EmbeddedServiceTest {
 
     assertThat(job).isCompleted();
     await().atMost(Duration.ofSeconds(15)).until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+  }
+
+  @Test
+  void aClasspathWithoutTheFunctionFailsTheStartWithWhatToFix() {
+    assertThatThrownBy(() -> new EmbeddedService("/nonexistent.jar", p -> { }, 8, Duration.ofSeconds(2)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("did not start")
+        .hasMessageContaining("/nonexistent.jar");
   }
 }
