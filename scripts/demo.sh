@@ -26,10 +26,11 @@ if [ "${LDD_DEMO_SKIP_BUILD:-false}" != "true" ]; then
   ./mvnw -q -B ${LDD_DEMO_MAVEN_ARGS:-} -DskipTests -pl examples -am package
 fi
 [ -f ldd-launcher/target/ldd.jar ] || die "ldd-launcher/target/ldd.jar is missing: the build did not make it"
-functions_jar=$(ls examples/target/functions/examples-*-functions.jar 2>/dev/null | head -n 1)
+functions_jar=$(ls examples/target/functions/examples-*-functions.jar 2>/dev/null | head -n 1 || true)
 [ -n "$functions_jar" ] || die "examples/target/functions/ has no functions jar: the build did not make it"
-sdk_jar=$(ls examples/target/functions/ldd-wire-*.jar | head -n 1)
-protobuf_jar=$(ls examples/target/functions/protobuf-java-*.jar | head -n 1)
+sdk_jar=$(ls examples/target/functions/ldd-wire-*.jar 2>/dev/null | head -n 1 || true)
+protobuf_jar=$(ls examples/target/functions/protobuf-java-*.jar 2>/dev/null | head -n 1 || true)
+[ -n "$sdk_jar" ] && [ -n "$protobuf_jar" ] || die "examples/target/functions/ lacks the SDK or protobuf jar"
 
 # ---- runtime --------------------------------------------------------------------------------------
 runtime="${LDD_DEMO_RUNTIME:-auto}"
