@@ -18,8 +18,7 @@ class ExampleConfigsTest {
   @ParameterizedTest
   @ValueSource(strings = {"ldd.yaml", "ldd-process.yaml"})
   void lddValidateAcceptsTheExampleConfig(String file) throws Exception {
-    Path ldd = ExampleDaemon.examplesDir().resolveSibling("ldd-launcher").resolve("target").resolve("ldd.jar");
-    assertThat(ldd).as("the launcher's jar; build it with ./mvnw -pl ldd-launcher -am package").isRegularFile();
+    Path ldd = ExampleDaemon.lddJar();
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
         ldd.toString(), "validate", "--config", ExampleDaemon.examplesDir().resolve(file).toString())
         .redirectErrorStream(true).start();

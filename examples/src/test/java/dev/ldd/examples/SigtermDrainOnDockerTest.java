@@ -89,8 +89,7 @@ class SigtermDrainOnDockerTest {
 
   @Test
   void sigtermDuringALoadDrainsExitsZeroAndLeavesNoContainerBehind() throws Exception {
-    Path ldd = ExampleDaemon.examplesDir().resolveSibling("ldd-launcher").resolve("target").resolve("ldd.jar");
-    assertThat(ldd).as("the launcher's jar; build it with ./mvnw -pl ldd-launcher -am package").isRegularFile();
+    Path ldd = ExampleDaemon.lddJar();
     Path output = dir.resolve("ldd-run.log");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", ldd.toString(), "run", "--config", ExampleDaemon.examplesDir().resolve("ldd.yaml").toString())

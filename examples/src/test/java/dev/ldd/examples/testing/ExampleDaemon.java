@@ -65,6 +65,13 @@ public final class ExampleDaemon implements AutoCloseable {
     return Files.isRegularFile(cwd.resolve("ldd.yaml")) ? cwd : cwd.resolve("examples");
   }
 
+  /** The launcher's shaded jar, {@code ldd-launcher/target/ldd.jar}, which the launcher's package phase makes. */
+  public static Path lddJar() {
+    Path ldd = examplesDir().resolveSibling("ldd-launcher").resolve("target").resolve("ldd.jar");
+    assertThat(ldd).as("the launcher's jar; build it with ./mvnw -pl ldd-launcher -am package").isRegularFile();
+    return ldd;
+  }
+
   /**
    * Reads {@code examples/<configFile>} with {@code env} over the test defaults (a fresh daemon id, admin
    * port 0, the test-made functions folder, no random flaky failures), then starts the daemon.
