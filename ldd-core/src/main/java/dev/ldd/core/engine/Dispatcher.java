@@ -439,7 +439,7 @@ public final class Dispatcher extends AbstractService {
       listener.noRoute(m);
       String reason = "no route for queue '" + m.queue() + "' topic '" + m.topic() + "'";
       if (noRoutePolicy == NoRoutePolicy.ACCEPT) {
-        log.warn("{}: accepting it unprocessed (no-route policy accept)", reason);
+        log.debug("{}: accepting it unprocessed (no-route policy accept)", reason);
         settle(w, Disposition.ACCEPTED_NO_ROUTE, reason);
       } else {
         deadLetter(w, noRouteDeadLetter, null, "NO_ROUTE", reason);
@@ -560,7 +560,8 @@ public final class Dispatcher extends AbstractService {
     track(p, killWhatStarted(inst));
     String error = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     p.recordError("start of " + inst.id + " failed: " + error);
-    log.warn("function '{}': instance {} could not be started: {}", p.name(), inst.id, error);
+    // One line per notable event is the listeners' job (the launcher's LoggingListener); debug here.
+    log.debug("function '{}': instance {} could not be started: {}", p.name(), inst.id, error);
     listener.instanceStartFailed(p.name(), inst.id, cause, p.consecutiveStartFailures + 1);
     listener.instanceStopped(p.name(), inst.id, StopReason.START_FAILED, error);
     if (!stopping) {
@@ -929,7 +930,7 @@ public final class Dispatcher extends AbstractService {
     }
     w.done = true;
     if (d == Disposition.DEAD_LETTERED_REJECT || d == Disposition.DEAD_LETTERED_TOPIC) {
-      log.warn("dead-lettered message {} from queue '{}' topic '{}' ({}): {}", w.message().messageId(),
+      log.debug("dead-lettered message {} from queue '{}' topic '{}' ({}): {}", w.message().messageId(),
           w.message().queue(), w.message().topic(), w.function == null ? "no function" : "function '" + w.function + "'",
           reason);
     }
