@@ -2,6 +2,7 @@ package dev.ldd.wire.sdk;
 
 import dev.ldd.wire.frame.FrameChannel;
 import dev.ldd.wire.frame.FrameReader;
+import dev.ldd.wire.frame.FrameWriter;
 import dev.ldd.wire.frame.ProtocolVersion;
 import dev.ldd.wire.frame.WireProtocolException;
 import dev.ldd.wire.proto.Frame;
@@ -72,6 +73,7 @@ final class FunctionSession implements FrameChannel.Listener {
   }
 
   LddFunction.Exit run() {
+    warmUp();
     channel.start(this);
     channel.send(Frame.newBuilder().setReady(Ready.newBuilder()
             .setProtocolMajor(ProtocolVersion.CURRENT.major())
@@ -95,6 +97,31 @@ final class FunctionSession implements FrameChannel.Listener {
     }
     pool.shutdownNow();
     return exit;
+  }
+
+  /**
+   * Runs the wrapper's own invocation path once, without the handler, before announcing Ready: the
+   * invocation threads, and an Invoke and a Result through the codec. Otherwise the first real message,
+   * even on a prewarmed instance, pays for loading and initialising all of it (about 80 ms on a JVM).
+   */
+  private void warmUp() {
+    pool.prestartAllCoreThreads();
+    try {
+      Frame invoke = Frame.newBuilder().setInvoke(Invoke.newBuilder()
+          .setInvocationId("warm-up").setTopic("warm/up").setPayload(com.google.protobuf.ByteString.copyFrom(new byte[64]))
+          .putProperties("k", "v").setMessageId("m").setDeliveryCount(1).setDeadlineUnixMillis(1))
+          .build();
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      FrameWriter writer = new FrameWriter(bytes, 1 << 20);
+      writer.write(invoke);
+      writer.write(resultFrame("warm-up", Result.ok()));
+      FrameReader reader = new FrameReader(new java.io.ByteArrayInputStream(bytes.toByteArray()), 1 << 20);
+      Invoke back = reader.read().getInvoke();
+      new InvocationContext(toInvocation(back));
+      reader.read();
+    } catch (IOException | RuntimeException e) {
+      log.log(Level.DEBUG, "function " + function + ": warm-up failed; the first invocation pays for it", e);
+    }
   }
 
   void close() {
@@ -166,17 +193,7 @@ final class FunctionSession implements FrameChannel.Listener {
   }
 
   private void runInvocation(Invoke invoke) {
-    Invocation invocation = new Invocation(
-        invoke.getInvocationId(),
-        invoke.getTopic(),
-        invoke.getPayload().toByteArray(),
-        invoke.getPropertiesMap(),
-        emptyToNull(invoke.getMessageId()),
-        emptyToNull(invoke.getCorrelationId()),
-        emptyToNull(invoke.getReplyTo()),
-        invoke.getRedelivered(),
-        invoke.getDeliveryCount() == 0 ? OptionalInt.empty() : OptionalInt.of(invoke.getDeliveryCount()),
-        invoke.getDeadlineUnixMillis() == 0 ? Instant.MAX : Instant.ofEpochMilli(invoke.getDeadlineUnixMillis()));
+    Invocation invocation = toInvocation(invoke);
     InvocationContext context = new InvocationContext(invocation);
     Result result;
     try {
@@ -197,6 +214,20 @@ final class FunctionSession implements FrameChannel.Listener {
     } else {
       channel.send(resultFrame(invocation.id(), result));
     }
+  }
+
+  private static Invocation toInvocation(Invoke invoke) {
+    return new Invocation(
+        invoke.getInvocationId(),
+        invoke.getTopic(),
+        invoke.getPayload().toByteArray(),
+        invoke.getPropertiesMap(),
+        emptyToNull(invoke.getMessageId()),
+        emptyToNull(invoke.getCorrelationId()),
+        emptyToNull(invoke.getReplyTo()),
+        invoke.getRedelivered(),
+        invoke.getDeliveryCount() == 0 ? OptionalInt.empty() : OptionalInt.of(invoke.getDeliveryCount()),
+        invoke.getDeadlineUnixMillis() == 0 ? Instant.MAX : Instant.ofEpochMilli(invoke.getDeadlineUnixMillis()));
   }
 
   private void sendResult(String invocationId, Result result) {
