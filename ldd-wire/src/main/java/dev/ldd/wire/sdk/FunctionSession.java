@@ -117,10 +117,14 @@ final class FunctionSession implements FrameChannel.Listener {
       writer.write(resultFrame("warm-up", Result.ok()));
       FrameReader reader = new FrameReader(new java.io.ByteArrayInputStream(bytes.toByteArray()), 1 << 20);
       Invoke back = reader.read().getInvoke();
-      new InvocationContext(toInvocation(back));
+      Invocation warm = toInvocation(back);
+      // Through the pool too, as a real invocation goes: a no-op where the handler would run.
+      pool.submit(() -> new InvocationContext(warm)).get(5, TimeUnit.SECONDS);
       reader.read();
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | ExecutionException | TimeoutException e) {
       log.log(Level.DEBUG, "function " + function + ": warm-up failed; the first invocation pays for it", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
