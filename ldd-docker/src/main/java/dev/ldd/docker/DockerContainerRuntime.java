@@ -62,6 +62,19 @@ import org.slf4j.LoggerFactory;
  * the events stream has its own client and thread.
  */
 public final class DockerContainerRuntime implements ContainerRuntime {
+  /** The exit code an ending instance reports, waiting a moment for it (on a start thread); null if none. */
+  private static Long exitCodeSoon(DockerInstance instance) {
+    try {
+      InstanceExit exit = instance.exit().get(2, java.util.concurrent.TimeUnit.SECONDS);
+      return (long) exit.exitCode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return null;
+    }
+  }
+
   private static final Logger log = LoggerFactory.getLogger(DockerContainerRuntime.class);
   private static final Pattern ENGINE_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
   /** How long a kill waits for the engine's die event (and its exit code) before reporting the exit itself. */
@@ -174,6 +187,10 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       InspectContainerResponse.ContainerState state = inspect.getState();
       if (!Boolean.TRUE.equals(state.getRunning()) || instance.ended()) {
         Long code = state.getExitCodeLong();
+        if (Boolean.TRUE.equals(state.getRunning())) {
+          // The die event beat our inspect's answer, which still said running: take the code from the exit.
+          code = exitCodeSoon(instance);
+        }
         throw new PlatformException("function '" + fn.name() + "': its container exited during start"
             + (code == null ? "" : " with code " + code)
             + (Boolean.TRUE.equals(state.getOOMKilled()) ? " (out of memory)" : "")
