@@ -26,7 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -233,8 +233,8 @@ class DockerContainerRuntimeTest {
 
     try (AutoCloseable outage = runtime.interruptEventsStream(false)) {
       TestDocker.client().killContainerCmd(instance.nativeId()).exec();
-      Thread.sleep(300);
-      assertThat(instance.exit()).as("no exit is reported while the stream is down").isNotDone();
+      Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+          .until(() -> !instance.exit().isDone()); // no exit is reported while the stream is down
     }
 
     InstanceExit exit = instance.exit().get(3, TimeUnit.SECONDS);
@@ -251,8 +251,8 @@ class DockerContainerRuntimeTest {
     // historyLost: the reconnect replays nothing, as after a real engine restart; only the listing can tell.
     try (AutoCloseable outage = runtime.interruptEventsStream(true)) {
       TestDocker.client().killContainerCmd(instance.nativeId()).exec();
-      Thread.sleep(300);
-      assertThat(instance.exit()).isNotDone();
+      Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+          .until(() -> !instance.exit().isDone());
     }
 
     InstanceExit exit = instance.exit().get(3, TimeUnit.SECONDS);
@@ -401,15 +401,8 @@ class DockerContainerRuntimeTest {
   }
 
   private void awaitGone(RuntimeInstance instance) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (System.nanoTime() < deadline) {
-      boolean present = await(runtime.listOwned(daemonId)).stream()
-          .anyMatch(o -> o.nativeId().equals(instance.nativeId()));
-      if (!present) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new TimeoutException(instance + " was not removed after it exited");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> await(runtime.listOwned(daemonId)).stream()
+        .noneMatch(o -> o.nativeId().equals(instance.nativeId())));
   }
+
 }

@@ -84,10 +84,7 @@ class ExitWatcherTest {
   }
 
   private static void awaitConnected(AtomicInteger connected) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (connected.get() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(connected.get()).as("the events stream connected").isPositive();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> connected.get() > 0); // the events stream connected
   }
 }
