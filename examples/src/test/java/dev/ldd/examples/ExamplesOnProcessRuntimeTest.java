@@ -6,10 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ldd.core.embedded.InMemoryBroker.QueueStats;
 import dev.ldd.examples.testing.ExampleDaemon;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,14 +30,7 @@ class ExamplesOnProcessRuntimeTest {
   void aThousandMessagesToEchoAreAllAccepted() throws Exception {
     daemon = ExampleDaemon.start("ldd-process.yaml", Map.of());
 
-    List<CompletableFuture<Void>> sent = new ArrayList<>();
-    for (int i = 0; i < 995; i++) {
-      sent.add(daemon.publish("echo/bus/" + i, "message " + i, Map.of()));
-    }
-    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
-    for (int i = 0; i < 5; i++) {
-      assertThat(daemon.adminPublish("echo/admin/" + i, "admin " + i, Map.of())).isEqualTo(202);
-    }
+    daemon.publishEchoes(1000, 5);
 
     await().atMost(PATIENCE).until(() -> stats("echo").accepted() == 1000);
     assertThat(stats("echo").failed()).isZero();

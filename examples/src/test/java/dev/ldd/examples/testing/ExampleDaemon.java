@@ -123,6 +123,24 @@ public final class ExampleDaemon implements AutoCloseable {
   }
 
   /** {@code POST /v1/publish}; returns the status code. */
+  /**
+   * Sends {@code total} messages to echo: all but {@code throughAdmin} straight on the bus (waiting for
+   * their confirmations), the rest through {@code POST /v1/publish}, each of which must answer 202.
+   */
+  public void publishEchoes(int total, int throughAdmin) throws Exception {
+    java.util.List<CompletableFuture<Void>> sent = new java.util.ArrayList<>();
+    for (int i = 0; i < total - throughAdmin; i++) {
+      sent.add(publish("echo/bus/" + i, "message " + i, Map.of()));
+    }
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+    for (int i = 0; i < throughAdmin; i++) {
+      int status = adminPublish("echo/admin/" + i, "admin " + i, Map.of());
+      if (status != 202) {
+        throw new AssertionError("POST /v1/publish answered " + status + ", not 202");
+      }
+    }
+  }
+
   public int adminPublish(String topic, String payload, Map<String, String> properties) throws Exception {
     StringBuilder query = new StringBuilder("topic=").append(URLEncoder.encode(topic, UTF_8));
     properties.forEach((k, v) -> query.append("&property=").append(URLEncoder.encode(k + "=" + v, UTF_8)));
