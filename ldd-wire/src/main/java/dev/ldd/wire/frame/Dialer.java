@@ -3,9 +3,11 @@ package dev.ldd.wire.frame;
 import dev.ldd.wire.proto.Frame;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +23,17 @@ import java.util.concurrent.TimeoutException;
  * thread.
  */
 public final class Dialer {
-  /** A connected socket, the reader that read its first frame, and that frame. */
-  public record Dialed(Socket socket, FrameReader reader, Frame first) {}
+  /**
+   * A connected socket, the reader that read its first frame, and that frame. The socket is a
+   * {@link SocketChannel}'s, in blocking mode: usable as a plain socket, or handed over to a
+   * {@link NioFrameChannel} with the bytes the reader buffered.
+   */
+  public record Dialed(Socket socket, FrameReader reader, Frame first) {
+    /** The socket's channel. */
+    public SocketChannel channel() {
+      return socket.getChannel();
+    }
+  }
 
   private final InetSocketAddress address;
   private final Duration connectTimeout;
@@ -60,7 +71,12 @@ public final class Dialer {
         throw new TimeoutException(attempts + " attempt(s), last: " + lastFailure);
       }
       attempts++;
-      Socket socket = new Socket();
+      Socket socket;
+      try {
+        socket = SocketChannel.open().socket();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open a socket to " + address, e);
+      }
       attempt = socket;
       try {
         socket.setTcpNoDelay(true);

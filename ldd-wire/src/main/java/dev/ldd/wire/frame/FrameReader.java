@@ -1,11 +1,11 @@
 package dev.ldd.wire.frame;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ldd.wire.proto.Frame;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
  * Reads varint32-length-prefixed {@link Frame}s from a stream. The length prefix is checked against
@@ -18,16 +18,25 @@ public final class FrameReader {
 
   private static final int MAX_PREFIX_BYTES = 5;
 
-  private final InputStream in;
+  private final Buffer in;
   private final int maxFrameBytes;
 
-  /** Reads from {@code in}, buffering it unless it is already a {@link BufferedInputStream}. */
+  /** Reads from {@code in} through a buffer of its own. */
   public FrameReader(InputStream in, int maxFrameBytes) {
     if (maxFrameBytes < 1) {
       throw new IllegalArgumentException("maxFrameBytes must be >= 1, was " + maxFrameBytes);
     }
-    this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 64 * 1024);
+    this.in = new Buffer(in);
     this.maxFrameBytes = maxFrameBytes;
+  }
+
+  /**
+   * Returns the bytes this reader has taken from its stream but not yet decoded (the start of the
+   * next frames), and forgets them: for handing a connection over to another reader, such as a
+   * {@link NioFrameChannel} after a handshake, without losing what arrived behind the first frame.
+   */
+  public byte[] takeBuffered() {
+    return in.take();
   }
 
   /**
@@ -44,8 +53,7 @@ public final class FrameReader {
     }
     long length = readLength(first);
     if (length > maxFrameBytes) {
-      throw new WireProtocolException(
-          "frame of " + length + " bytes exceeds the maximum frame size of " + maxFrameBytes + " bytes");
+      throw oversized(length, maxFrameBytes);
     }
     byte[] body = new byte[(int) length];
     int read = in.readNBytes(body, 0, body.length);
@@ -53,12 +61,24 @@ public final class FrameReader {
       throw new WireProtocolException(
           "truncated frame: the stream ended after " + read + " of its " + length + " bytes");
     }
+    // The body array is this frame's alone, so payloads may share it instead of being copied again.
+    return parse(body, 0, body.length, true);
+  }
+
+  /**
+   * Decodes one frame body (the bytes after its length prefix).
+   *
+   * @param alias whether byte fields may share {@code bytes} instead of copying: only when nothing
+   *     writes to that range afterwards
+   * @throws WireProtocolException when the body is malformed or a frame of no known type
+   */
+  static Frame parse(byte[] bytes, int offset, int length, boolean alias) {
     Frame frame;
     try {
-      CodedInputStream coded = CodedInputStream.newInstance(body);
-      coded.enableAliasing(true); // payloads share the frame's buffer instead of being copied again
+      CodedInputStream coded = CodedInputStream.newInstance(bytes, offset, length);
+      coded.enableAliasing(alias);
       frame = Frame.parseFrom(coded);
-    } catch (InvalidProtocolBufferException e) {
+    } catch (IOException e) { // InvalidProtocolBufferException: reading an array fails no other way
       throw new WireProtocolException("malformed frame of " + length + " bytes: " + e.getMessage(), e);
     }
     if (frame.getKindCase() == Frame.KindCase.KIND_NOT_SET) {
@@ -68,6 +88,17 @@ public final class FrameReader {
               : "unknown frame type (field " + frame.getUnknownFields().asMap().keySet() + ")");
     }
     return frame;
+  }
+
+  /** Reports a length prefix over the maximum, before anything is allocated for the frame. */
+  static WireProtocolException oversized(long length, int maxFrameBytes) {
+    return new WireProtocolException(
+        "frame of " + length + " bytes exceeds the maximum frame size of " + maxFrameBytes + " bytes");
+  }
+
+  static WireProtocolException malformedPrefix() {
+    return new WireProtocolException(
+        "malformed length prefix: a varint32 has at most " + MAX_PREFIX_BYTES + " bytes");
   }
 
   private long readLength(int first) throws IOException {
@@ -85,7 +116,22 @@ public final class FrameReader {
         return value;
       }
     }
-    throw new WireProtocolException(
-        "malformed length prefix: a varint32 has at most " + MAX_PREFIX_BYTES + " bytes");
+    throw malformedPrefix();
+  }
+
+  /** A buffered stream whose unread bytes can be taken out. */
+  private static final class Buffer extends BufferedInputStream {
+    Buffer(InputStream in) {
+      super(in, 64 * 1024);
+    }
+
+    synchronized byte[] take() {
+      if (buf == null || pos >= count) {
+        return new byte[0];
+      }
+      byte[] rest = Arrays.copyOfRange(buf, pos, count);
+      pos = count;
+      return rest;
+    }
   }
 }

@@ -12,6 +12,8 @@ import dev.ldd.core.spi.PublicationSink;
 import dev.ldd.core.spi.ReadyInfo;
 import dev.ldd.wire.frame.Dialer;
 import dev.ldd.wire.frame.FrameChannel;
+import dev.ldd.wire.frame.IoLoop;
+import dev.ldd.wire.frame.NioFrameChannel;
 import dev.ldd.wire.frame.WireProtocolException;
 import dev.ldd.wire.proto.Frame;
 import dev.ldd.wire.proto.Ping;
@@ -42,7 +44,7 @@ final class TcpFunctionConnection implements FunctionConnection, FrameChannel.Li
 
   private final String instanceId;
   private final ReadyInfo ready;
-  private final FrameChannel channel;
+  private final NioFrameChannel channel;
   private final PublicationSink sink;
   private final Clock clock;
   private final ScheduledExecutorService timer;
@@ -58,12 +60,12 @@ final class TcpFunctionConnection implements FunctionConnection, FrameChannel.Li
   private long pingNonce;
   private ScheduledFuture<?> liveness;
 
-  TcpFunctionConnection(String instanceId, ReadyInfo ready, Dialer.Dialed dialed, int maxFrameBytes,
+  TcpFunctionConnection(String instanceId, ReadyInfo ready, Dialer.Dialed dialed, IoLoop loop, int maxFrameBytes,
       PublicationSink sink, Clock clock, ScheduledExecutorService timer, Duration pingInterval,
-      Consumer<TcpFunctionConnection> onClosed) throws IOException {
+      Consumer<TcpFunctionConnection> onClosed) {
     this.instanceId = instanceId;
     this.ready = ready;
-    this.channel = new FrameChannel(dialed.socket(), dialed.reader(), maxFrameBytes, "ldd-wire", instanceId);
+    this.channel = new NioFrameChannel(dialed.channel(), dialed.reader().takeBuffered(), loop, maxFrameBytes, instanceId);
     this.sink = sink;
     this.clock = clock;
     this.timer = timer;
@@ -76,7 +78,7 @@ final class TcpFunctionConnection implements FunctionConnection, FrameChannel.Li
     this.lastReceivedMillis = clock.millis();
   }
 
-  void start() {
+  void start() throws IOException {
     channel.start(this);
     liveness = timer.scheduleWithFixedDelay(this::checkLiveness, pingAfterMillis, pingAfterMillis, TimeUnit.MILLISECONDS);
   }

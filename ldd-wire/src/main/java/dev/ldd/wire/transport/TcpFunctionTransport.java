@@ -11,6 +11,7 @@ import dev.ldd.core.spi.PublicationSink;
 import dev.ldd.core.spi.ReadyInfo;
 import dev.ldd.wire.frame.Dialer;
 import dev.ldd.wire.frame.FrameReader;
+import dev.ldd.wire.frame.IoLoop;
 import dev.ldd.wire.frame.WireProtocolException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -25,18 +26,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@link FunctionTransport} of the LDD wire protocol (PROTOCOL.md) over TCP.
  *
- * <p>Each connection has one reader and one writer thread ({@code ldd-wire-read-<instance>},
- * {@code ldd-wire-write-<instance>}); each {@link #connect} runs on a short-lived
- * {@code ldd-wire-connect-<instance>} thread until the wrapper's Ready frame arrives; one
- * {@code ldd-wire-timer} thread per transport sweeps deadlines and sends pings. No thread, and no
- * timer task, per invocation.
- * Futures complete on those threads, so dependent stages must not block. Thread-safe.
+ * <p>Threads: a few selector threads per transport ({@code ldd-wire-io-<n>}, see
+ * {@link Builder#ioThreads}) read every connection, each connection served by one of them; frames to
+ * an instance are written by the thread that sends them, with non-blocking writes (when a socket's
+ * send buffer is full, its selector thread writes the rest once it drains). Each {@link #connect}
+ * runs on a short-lived {@code ldd-wire-connect-<instance>} thread until the wrapper's Ready frame
+ * arrives; one {@code ldd-wire-timer} thread per transport sweeps deadlines and sends pings. No
+ * thread per connection, and no thread or timer task per invocation. Futures complete on the
+ * selector and timer threads, so dependent stages must not block. Thread-safe.
  */
 public final class TcpFunctionTransport implements FunctionTransport {
   private static final Logger log = LoggerFactory.getLogger(TcpFunctionTransport.class);
@@ -47,6 +51,8 @@ public final class TcpFunctionTransport implements FunctionTransport {
   private final Duration connectTimeout;
   private final Duration retryInterval;
   private final ScheduledThreadPoolExecutor timer;
+  private final IoLoop[] ioLoops;
+  private final AtomicInteger nextLoop = new AtomicInteger();
   private final Set<TcpFunctionConnection> connections = ConcurrentHashMap.newKeySet();
   private final Set<Dialer> dialing = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -62,6 +68,10 @@ public final class TcpFunctionTransport implements FunctionTransport {
       t.setDaemon(true);
       return t;
     });
+    this.ioLoops = new IoLoop[b.ioThreads];
+    for (int i = 0; i < ioLoops.length; i++) {
+      ioLoops[i] = new IoLoop("ldd-wire-io-" + i);
+    }
     long sweep = b.deadlineSweepInterval.toMillis();
     this.timer.scheduleWithFixedDelay(this::expireOverdue, sweep, sweep, TimeUnit.MILLISECONDS);
   }
@@ -115,10 +125,16 @@ public final class TcpFunctionTransport implements FunctionTransport {
         dialed.socket().close();
         throw e;
       }
+      IoLoop loop = ioLoops[Math.floorMod(nextLoop.getAndIncrement(), ioLoops.length)];
       TcpFunctionConnection connection = new TcpFunctionConnection(
-          instanceId, ready, dialed, maxFrameBytes, sink, clock, timer, pingInterval, connections::remove);
+          instanceId, ready, dialed, loop, maxFrameBytes, sink, clock, timer, pingInterval, connections::remove);
       connections.add(connection);
-      connection.start();
+      try {
+        connection.start();
+      } catch (IOException e) {
+        connection.close();
+        throw e;
+      }
       log.debug("instance {} at {} is ready: {}", instanceId, endpoint, ready);
       if (!result.complete(connection) || closed) {
         connection.close();
@@ -157,6 +173,9 @@ public final class TcpFunctionTransport implements FunctionTransport {
     dialing.forEach(Dialer::cancel);
     List.copyOf(connections).forEach(TcpFunctionConnection::close);
     timer.shutdownNow();
+    for (IoLoop loop : ioLoops) {
+      loop.close();
+    }
   }
 
   /** Settings of a {@link TcpFunctionTransport}; every one has a default. Not thread-safe. */
@@ -167,8 +186,25 @@ public final class TcpFunctionTransport implements FunctionTransport {
     private Duration connectTimeout = Duration.ofSeconds(1);
     private Duration retryInterval = Duration.ofMillis(20);
     private Duration deadlineSweepInterval = Duration.ofMillis(10);
+    private int ioThreads = defaultIoThreads();
 
     private Builder() {}
+
+    private static int defaultIoThreads() {
+      return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+    }
+
+    /**
+     * How many selector threads read the connections (each connection is served by one, assigned in
+     * turn). Default: half the available processors, at least 1 and at most 4.
+     */
+    public Builder ioThreads(int ioThreads) {
+      if (ioThreads < 1 || ioThreads > 64) {
+        throw new IllegalArgumentException("ioThreads must be 1..64, was " + ioThreads);
+      }
+      this.ioThreads = ioThreads;
+      return this;
+    }
 
     /** The clock that deadlines, start timeouts and liveness are measured on. Default: system UTC. */
     public Builder clock(Clock clock) {

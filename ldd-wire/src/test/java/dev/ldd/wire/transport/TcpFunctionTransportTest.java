@@ -42,6 +42,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -152,6 +153,31 @@ class TcpFunctionTransportTest {
     Publication reply = sink.published().get(0).publication();
     assertThat(reply.topic()).isEqualTo("replies/7");
     assertThat(reply.correlationId()).isEqualTo("corr-7");
+  }
+
+  @Test
+  void connectionsShareTheTransportsSelectorThreadsAndHaveNoThreadsOfTheirOwn() throws Exception {
+    TcpFunctionTransport shared = TcpFunctionTransport.builder().ioThreads(2).build();
+    cleanup.add(shared::close);
+    List<FunctionConnection> connections = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      connections.add(shared.connect("many-" + i, wrapper(new ConformanceFunction(), 64).endpoint(), START,
+          RecordingSink.accepting()).get(10, TimeUnit.SECONDS));
+    }
+    List<CompletableFuture<InvocationResult>> results = new ArrayList<>();
+    for (FunctionConnection c : connections) {
+      for (int i = 0; i < 50; i++) {
+        results.add(c.invoke(Invocations.of("conformance/echo", "x" + i)));
+      }
+    }
+    for (CompletableFuture<InvocationResult> r : results) {
+      assertThat(await(r)).isEqualTo(InvocationResult.ok());
+    }
+    // The connect threads end once Ready has arrived; no thread stays for any one connection.
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().contains("many-")));
+    assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
+        .contains("ldd-wire-io-0", "ldd-wire-io-1");
   }
 
   @Test

@@ -1,0 +1,336 @@
+package dev.ldd.wire.frame;
+
+import com.google.protobuf.CodedOutputStream;
+import dev.ldd.wire.proto.Frame;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One framed connection without threads of its own, served by an {@link IoLoop}: the loop's thread
+ * reads, decodes and hands each inbound frame to a {@link FrameChannel.Listener}; an outbound frame
+ * is written by the thread that sends it, with a non-blocking write, so that sending costs no thread
+ * hand-over. When the socket's send buffer is full the frame waits in a queue and the loop writes it
+ * once the socket is writable; {@link #send} never blocks.
+ *
+ * <p>Thread-safe. Frames leave in the order {@link #send} was called (per calling thread; calls from
+ * several threads are ordered by when they queue). Frames sent while another thread writes are
+ * written by that thread, in the same system call where they fit. The listener is called on the
+ * loop's thread, one frame at a time; {@link FrameChannel.Listener#onClose} exactly once, on
+ * whichever thread closed the channel.
+ */
+public final class NioFrameChannel {
+  /** Read and write buffers; larger frames get an array of their own. */
+  private static final int BUFFER_BYTES = 16 * 1024;
+
+  private final SocketChannel socket;
+  private final IoLoop loop;
+  private final int maxFrameBytes;
+  private final String name;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile FrameChannel.Listener listener;
+  private SelectionKey key; // loop thread only
+
+  // Inbound, loop thread only: `in` in fill mode; a frame larger than it is read into `body`.
+  private ByteBuffer in;
+  private byte[] body;
+  private int bodyFilled;
+
+  // Outbound: whoever holds the drain (wip going from 0 to 1) owns out, large and carry.
+  private final Queue<Frame> outbound = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger wip = new AtomicInteger();
+  private final ByteBuffer out = ByteBuffer.allocate(BUFFER_BYTES); // fill mode
+  private ByteBuffer large; // a frame larger than out, being written (read mode)
+  private Frame carry; // taken from the queue, not yet encoded: it did not fit
+  // Set while the socket's send buffer is full: senders then only queue, the loop writes.
+  private volatile boolean awaitingWritable;
+
+  /**
+   * Wraps a connected socket channel. {@code buffered} are bytes already read from it that belong to
+   * the frames after the handshake (see {@link FrameReader#takeBuffered()}); they are decoded first.
+   */
+  public NioFrameChannel(SocketChannel socket, byte[] buffered, IoLoop loop, int maxFrameBytes, String name) {
+    this.socket = socket;
+    this.loop = loop;
+    this.maxFrameBytes = maxFrameBytes;
+    this.name = name;
+    this.in = ByteBuffer.allocate(Math.max(BUFFER_BYTES, buffered.length));
+    in.put(buffered);
+  }
+
+  /**
+   * Puts the socket in non-blocking mode and hands it to the loop, which decodes what was buffered
+   * and then reads. Frames may be sent as soon as this returns. Call once.
+   */
+  public void start(FrameChannel.Listener listener) throws IOException {
+    this.listener = listener;
+    socket.configureBlocking(false);
+    loop.execute(this::register);
+  }
+
+  private void register() {
+    if (closed.get()) {
+      return;
+    }
+    try {
+      key = socket.register(loop.selector(), SelectionKey.OP_READ | (awaitingWritable ? SelectionKey.OP_WRITE : 0), this);
+      decode();
+    } catch (Throwable t) {
+      close(t);
+    }
+  }
+
+  /**
+   * Queues a frame and, unless another thread is writing or the socket is full, writes it now
+   * without blocking.
+   *
+   * @return false when the channel is closed (the frame is dropped)
+   * @throws IllegalArgumentException when the frame exceeds the maximum frame size
+   */
+  public boolean send(Frame frame) {
+    FrameWriter.checkSize(frame, maxFrameBytes);
+    if (closed.get()) {
+      return false;
+    }
+    outbound.add(frame);
+    if (!awaitingWritable) {
+      drain();
+    }
+    return true;
+  }
+
+  /** Whether the channel is still open. */
+  public boolean isOpen() {
+    return !closed.get();
+  }
+
+  /** Closes the connection now, dropping frames not yet written. Idempotent. */
+  public void close(Throwable cause) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+    // A registered channel's socket is released by the selector: wake it so the peer sees the close now.
+    loop.execute(() -> {
+      if (key != null) {
+        key.cancel();
+      }
+    });
+    FrameChannel.Listener l = listener;
+    if (l != null) {
+      l.onClose(cause);
+    }
+  }
+
+  // ---- outbound
+
+  /** Writes what is queued, on this thread, unless another thread already does (it then loops once more). */
+  private void drain() {
+    if (wip.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    try {
+      do {
+        if (!awaitingWritable && !closed.get() && !writeSome()) {
+          awaitingWritable = true;
+          loop.execute(this::awaitWritable);
+        }
+        missed = wip.addAndGet(-missed);
+      } while (missed != 0);
+    } catch (IOException | RuntimeException e) {
+      close(e);
+    }
+  }
+
+  /**
+   * Encodes queued frames into the write buffer and writes it, a buffer-full at a time.
+   *
+   * @return true when everything queued is written, false when the socket's send buffer is full
+   */
+  private boolean writeSome() throws IOException {
+    while (true) {
+      if (large != null) {
+        socket.write(large);
+        if (large.hasRemaining()) {
+          return false;
+        }
+        large = null;
+      }
+      Frame frame = carry != null ? carry : outbound.poll();
+      carry = null;
+      if (frame == null) {
+        return flushOut();
+      }
+      int size = frame.getSerializedSize();
+      int total = CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+      if (total > out.remaining()) {
+        boolean empty = flushOut();
+        if (total > out.remaining()) {
+          if (!empty) {
+            carry = frame;
+            return false;
+          }
+          // Larger than the whole buffer: an array of its own, written after what was buffered.
+          byte[] bytes = new byte[total];
+          encode(frame, size, bytes, 0, total);
+          large = ByteBuffer.wrap(bytes);
+          continue;
+        }
+      }
+      encode(frame, size, out.array(), out.arrayOffset() + out.position(), total);
+      out.position(out.position() + total);
+    }
+  }
+
+  /** Writes the buffer; true when it is empty afterwards. */
+  private boolean flushOut() throws IOException {
+    if (out.position() == 0) {
+      return true;
+    }
+    out.flip();
+    socket.write(out);
+    out.compact();
+    return out.position() == 0;
+  }
+
+  private static void encode(Frame frame, int size, byte[] into, int offset, int total) throws IOException {
+    CodedOutputStream coded = CodedOutputStream.newInstance(into, offset, total);
+    coded.writeUInt32NoTag(size);
+    frame.writeTo(coded);
+    coded.checkNoSpaceLeft();
+  }
+
+  private void awaitWritable() {
+    if (key != null && key.isValid()) {
+      key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+    } // before registration: register() sees awaitingWritable
+  }
+
+  /** The socket can take more: the loop writes what waited. Loop thread. */
+  void onWritable() {
+    key.interestOps(SelectionKey.OP_READ);
+    awaitingWritable = false;
+    drain();
+  }
+
+  // ---- inbound
+
+  /** Reads what arrived and hands over every whole frame. Loop thread. */
+  void onReadable() throws Exception {
+    while (!closed.get()) {
+      int n;
+      boolean filled;
+      if (body != null) {
+        int room = body.length - bodyFilled;
+        n = socket.read(ByteBuffer.wrap(body, bodyFilled, room));
+        if (n > 0) {
+          bodyFilled += n;
+        }
+        filled = n == room;
+      } else {
+        int room = in.remaining();
+        n = socket.read(in);
+        filled = n == room;
+      }
+      if (n < 0) {
+        ended();
+        return;
+      }
+      decode();
+      if (!filled) {
+        return; // the socket has nothing more now; the selector reports the next bytes
+      }
+    }
+  }
+
+  /** Hands over every whole frame in the buffers, keeping a partial one. */
+  private void decode() throws Exception {
+    if (body != null) {
+      if (bodyFilled < body.length) {
+        return;
+      }
+      byte[] whole = body;
+      body = null;
+      deliver(FrameReader.parse(whole, 0, whole.length, true)); // the array is this frame's alone
+    }
+    in.flip();
+    try {
+      while (in.hasRemaining() && !closed.get()) {
+        int start = in.position();
+        long length = readPrefix();
+        if (length < 0) {
+          in.position(start); // the prefix is not all here yet
+          break;
+        }
+        if (length > maxFrameBytes) {
+          throw FrameReader.oversized(length, maxFrameBytes);
+        }
+        int len = (int) length;
+        if (in.remaining() >= len) {
+          Frame frame = FrameReader.parse(in.array(), in.arrayOffset() + in.position(), len, false);
+          in.position(in.position() + len);
+          deliver(frame);
+        } else if (in.position() - start + len > in.capacity()) {
+          // It cannot fit the buffer: read the rest straight into an array of the frame's size.
+          body = new byte[len];
+          bodyFilled = in.remaining();
+          in.get(body, 0, bodyFilled);
+          break;
+        } else {
+          in.position(start);
+          break;
+        }
+      }
+    } finally {
+      in.compact();
+    }
+  }
+
+  /** The frame's length, or -1 when its prefix has not fully arrived; the buffer is in read mode. */
+  private long readPrefix() {
+    long value = 0;
+    for (int i = 0; i < 5; i++) {
+      if (!in.hasRemaining()) {
+        return -1;
+      }
+      int b = in.get();
+      value |= (long) (b & 0x7f) << (7 * i);
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
+    throw FrameReader.malformedPrefix();
+  }
+
+  private void deliver(Frame frame) throws Exception {
+    listener.onFrame(frame);
+  }
+
+  private void ended() {
+    if (body != null) {
+      close(new WireProtocolException("truncated frame: the stream ended after " + bodyFilled + " of its "
+          + body.length + " bytes"));
+    } else if (in.position() > 0) {
+      close(new WireProtocolException(
+          "truncated frame: the stream ended inside a frame, " + in.position() + " bytes of it had arrived"));
+    } else {
+      close(new EOFException("the peer closed the connection"));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NioFrameChannel[" + name + (closed.get() ? ", closed]" : "]");
+  }
+}
