@@ -14,14 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One framed connection without threads of its own, served by an {@link IoLoop}: the loop's thread
- * reads, decodes and hands each inbound frame to a {@link FrameChannel.Listener}; an outbound frame
- * is written by the thread that sends it, with a non-blocking write, so that sending costs no thread
- * hand-over. When the socket's send buffer is full the frame waits in a queue and the loop writes it
- * once the socket is writable; {@link #send} never blocks.
+ * reads, decodes and hands each inbound frame to a {@link FrameChannel.Listener}. Outbound frames go
+ * through one queue: {@link #send} leaves them to the loop's thread, which writes what has gathered in
+ * one system call; {@link #sendNow} writes on the calling thread at once, with a non-blocking write,
+ * saving the hand-over. When the socket's send buffer is full, frames wait in the queue and the loop
+ * writes them once the socket is writable; neither method blocks.
  *
- * <p>Thread-safe. Frames leave in the order {@link #send} was called (per calling thread; calls from
- * several threads are ordered by when they queue). Frames sent while another thread writes are
- * written by that thread, in the same system call where they fit. The listener is called on the
+ * <p>Thread-safe. Frames leave in the order they were queued (per calling thread; calls from several
+ * threads are ordered by when they queue). The listener is called on the
  * loop's thread, one frame at a time; {@link FrameChannel.Listener#onClose} exactly once, on
  * whichever thread closed the channel.
  */
@@ -50,6 +50,8 @@ public final class NioFrameChannel {
   private Frame carry; // taken from the queue, not yet encoded: it did not fit
   // Set while the socket's send buffer is full: senders then only queue, the loop writes.
   private volatile boolean awaitingWritable;
+  // Set while a flush by the loop is queued for frames given to send().
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
   /**
    * Wraps a connected socket channel. {@code buffered} are bytes already read from it that belong to
@@ -87,8 +89,9 @@ public final class NioFrameChannel {
   }
 
   /**
-   * Queues a frame and, unless another thread is writing or the socket is full, writes it now
-   * without blocking.
+   * Queues a frame for the loop's thread to write, with whatever else is queued by then, and returns
+   * at once. For frames sent while others are in flight: one system call carries a batch of them and
+   * the sending thread makes none.
    *
    * @return false when the channel is closed (the frame is dropped)
    * @throws IllegalArgumentException when the frame exceeds the maximum frame size
@@ -99,10 +102,38 @@ public final class NioFrameChannel {
       return false;
     }
     outbound.add(frame);
+    if (!flushScheduled.get() && flushScheduled.compareAndSet(false, true)) {
+      loop.execute(this::flushFromLoop);
+    }
+    return true;
+  }
+
+  /**
+   * Queues a frame and writes it on the calling thread now, with a non-blocking write, unless another
+   * thread is writing (which then writes it too) or the socket's send buffer is full (the loop writes
+   * it once the socket drains). Never blocks. For a frame that is alone on the connection, where a
+   * hand-over to the loop's thread would be the largest part of its latency.
+   *
+   * @return false when the channel is closed (the frame is dropped)
+   * @throws IllegalArgumentException when the frame exceeds the maximum frame size
+   */
+  public boolean sendNow(Frame frame) {
+    FrameWriter.checkSize(frame, maxFrameBytes);
+    if (closed.get()) {
+      return false;
+    }
+    outbound.add(frame);
     if (!awaitingWritable) {
       drain();
     }
     return true;
+  }
+
+  private void flushFromLoop() {
+    flushScheduled.set(false); // before draining: a frame queued from here on schedules another flush
+    if (!awaitingWritable) {
+      drain();
+    }
   }
 
   /** Whether the channel is still open. */

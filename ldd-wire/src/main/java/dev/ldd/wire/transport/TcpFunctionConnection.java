@@ -100,13 +100,16 @@ final class TcpFunctionConnection implements FunctionConnection, FrameChannel.Li
     }
     Frame frame = WireMapping.invoke(invocation);
     Pending pending = new Pending(invocation, invocation.deadline().toEpochMilli(), new CompletableFuture<>());
+    boolean alone = inFlight.isEmpty();
     if (inFlight.putIfAbsent(invocation.id(), pending) != null) {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
           "invocation " + invocation.id() + " is already in flight on instance " + instanceId));
     }
     boolean sent;
     try {
-      sent = channel.send(frame);
+      // Alone on the connection, the hand-over to the selector thread would be most of the latency:
+      // write it here (non-blocking). With others in flight, let the selector thread batch the writes.
+      sent = alone ? channel.sendNow(frame) : channel.send(frame);
     } catch (IllegalArgumentException tooLarge) {
       fail(invocation.id(), pending, new LddException(
           "invocation " + invocation.id() + " on instance " + instanceId + ": " + tooLarge.getMessage()));
@@ -172,7 +175,16 @@ final class TcpFunctionConnection implements FunctionConnection, FrameChannel.Li
     } catch (RuntimeException refused) {
       stage = CompletableFuture.failedFuture(refused);
     }
-    stage.whenComplete((v, e) -> channel.send(WireMapping.publishAck(publishId, e)));
+    stage.whenComplete((v, e) -> {
+      Frame ack = WireMapping.publishAck(publishId, e);
+      // The function waits for it: write it at once unless other invocations' frames can share a write.
+      boolean alone = inFlight.size() <= 1;
+      if (alone) {
+        channel.sendNow(ack);
+      } else {
+        channel.send(ack);
+      }
+    });
   }
 
   /**

@@ -153,7 +153,7 @@ class NioFrameChannelTest {
     for (int i = 0; i < frames; i++) {
       Frame f = invoke("i" + i, i % 2 == 0 ? 256 * 1024 : 100, i);
       sent.add(f);
-      assertThat(channel.send(f)).isTrue();
+      assertThat(i % 2 == 0 ? channel.sendNow(f) : channel.send(f)).isTrue();
     }
     FrameReader reader = new FrameReader(remote.getInputStream(), MAX);
     for (Frame f : sent) {
@@ -162,7 +162,7 @@ class NioFrameChannelTest {
   }
 
   @Test
-  void framesFromManyThreadsArriveAllAndInEachThreadsOrder() throws Exception {
+  void framesFromManyThreadsMixingSendAndSendNowArriveAllAndInEachThreadsOrder() throws Exception {
     NioFrameChannel channel = new NioFrameChannel(local, new byte[0], loop, MAX, "a");
     channel.start(new Recorder());
     int threads = 6;
@@ -179,9 +179,14 @@ class NioFrameChannelTest {
         }
         for (long i = 0; i < perThread; i++) {
           // Now and then a large frame, so that some senders find the socket full.
-          channel.send(i % 500 == 0 ? Frame.newBuilder().setInvoke(Invoke.newBuilder()
+          Frame f = i % 500 == 0 ? Frame.newBuilder().setInvoke(Invoke.newBuilder()
               .setInvocationId(thread + ":" + i).setPayload(ByteString.copyFrom(new byte[100_000]))).build()
-              : ping(thread << 32 | i));
+              : ping(thread << 32 | i);
+          if (i % 3 == 0) {
+            channel.sendNow(f);
+          } else {
+            channel.send(f);
+          }
         }
       });
       sender.start();
