@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class NioFrameChannel {
   /** Read and write buffers; larger frames get an array of their own. */
   private static final int BUFFER_BYTES = 16 * 1024;
+  /** Frames up to this size are written from a direct buffer of the writing thread's. */
+  private static final int SCRATCH_MAX_BYTES = 1024 * 1024;
+  private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
 
   private final SocketChannel socket;
   private final IoLoop loop;
@@ -212,7 +215,23 @@ public final class NioFrameChannel {
             carry = frame;
             return false;
           }
-          // Larger than the whole buffer: an array of its own, written after what was buffered.
+          // Larger than the whole buffer, written after what was buffered: up to a size, encoded into
+          // this thread's direct buffer and written from there (no copy on the way to the socket);
+          // only what the socket does not take now is copied, to wait for the loop.
+          if (total <= SCRATCH_MAX_BYTES) {
+            ByteBuffer scratch = scratch(total);
+            CodedOutputStream coded = CodedOutputStream.newInstance(scratch);
+            coded.writeUInt32NoTag(size);
+            frame.writeTo(coded);
+            coded.flush();
+            scratch.flip();
+            socket.write(scratch);
+            if (scratch.hasRemaining()) {
+              large = ByteBuffer.allocate(scratch.remaining()).put(scratch).flip();
+              return false;
+            }
+            continue;
+          }
           byte[] bytes = new byte[total];
           encode(frame, size, bytes, 0, total);
           large = ByteBuffer.wrap(bytes);
@@ -222,6 +241,18 @@ public final class NioFrameChannel {
       encode(frame, size, out.array(), out.arrayOffset() + out.position(), total);
       out.position(out.position() + total);
     }
+  }
+
+  /** A cleared direct buffer of this thread with room for {@code bytes}, its limit at {@code bytes}. */
+  private static ByteBuffer scratch(int bytes) {
+    ByteBuffer[] holder = SCRATCH.get();
+    ByteBuffer b = holder[0];
+    if (b == null || b.capacity() < bytes) {
+      b = ByteBuffer.allocateDirect(Math.max(64 * 1024, Integer.highestOneBit(bytes - 1) << 1));
+      holder[0] = b;
+    }
+    b.clear().limit(bytes);
+    return b;
   }
 
   /** Writes the buffer; true when it is empty afterwards. */

@@ -147,11 +147,12 @@ class NioFrameChannelTest {
   void sendNeverBlocksWhenThePeerDoesNotReadAndEverythingArrivesInOrderOnceItDoes() throws Exception {
     NioFrameChannel channel = new NioFrameChannel(local, new byte[0], loop, MAX, "a");
     channel.start(new Recorder());
-    // ~64 MiB, far beyond the socket buffers on both sides: a blocking write would hang here.
+    // ~80 MiB, far beyond the socket buffers on both sides: a blocking write would hang here.
     int frames = 256;
     List<Frame> sent = new ArrayList<>();
     for (int i = 0; i < frames; i++) {
-      Frame f = invoke("i" + i, i % 2 == 0 ? 256 * 1024 : 100, i);
+      // Small, larger than the channel's buffer, and larger than the writers' direct buffers.
+      Frame f = invoke("i" + i, i % 16 == 0 ? 3 * 1024 * 1024 : i % 2 == 0 ? 256 * 1024 : 100, i);
       sent.add(f);
       assertThat(i % 2 == 0 ? channel.sendNow(f) : channel.send(f)).isTrue();
     }
