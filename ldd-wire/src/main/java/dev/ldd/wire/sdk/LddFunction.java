@@ -19,7 +19,7 @@ import java.net.Socket;
  * <p>Before it announces Ready it warms its own invocation path up, without calling the handler: a few
  * rounds of invocations through a second session over a loopback connection of its own, so that a
  * prewarmed instance's first message does not pay for loading and first runs of the wrapper's code. The
- * system property {@code ldd.sdk.warmUpRounds} sets how many rounds (default 5; 0 for none).
+ * system property {@code ldd.sdk.warmUpRounds} sets how many rounds (default 1; 0 for none).
  *
  * <p>In a container, {@link #serve} is the whole {@code main}. Tests and embedders build one with
  * {@link #builder}, {@link #bind()} it and call {@link #run()} on a thread of their own.

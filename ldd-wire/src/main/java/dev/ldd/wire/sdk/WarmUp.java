@@ -32,7 +32,7 @@ class WarmUp {
   private static final System.Logger log = System.getLogger(WarmUp.class.getName());
   /** The system property that sets the number of rounds; 0 turns the warm-up off (threads are prestarted anyway). */
   static final String ROUNDS_PROPERTY = "ldd.sdk.warmUpRounds";
-  static final int DEFAULT_ROUNDS = 5;
+  static final int DEFAULT_ROUNDS = 1;
   static final long TIMEOUT_MILLIS = 2_000;
 
   private static final String OK = "ldd-warm-up/ok";
