@@ -2,7 +2,6 @@ package dev.ldd.wire.sdk;
 
 import dev.ldd.wire.frame.FrameChannel;
 import dev.ldd.wire.frame.FrameReader;
-import dev.ldd.wire.frame.FrameWriter;
 import dev.ldd.wire.frame.ProtocolVersion;
 import dev.ldd.wire.frame.WireProtocolException;
 import dev.ldd.wire.proto.Frame;
@@ -42,8 +41,10 @@ final class FunctionSession implements FrameChannel.Listener {
   private final String function;
   private final Handler handler;
   private final int concurrency;
+  private final int maxFrameBytes;
   private final FrameChannel channel;
   private final ThreadPoolExecutor pool;
+  private final WarmUp warmUp;
   private final Map<Long, CompletableFuture<PublishAck>> publishes = new ConcurrentHashMap<>();
   private final AtomicLong publishIds = new AtomicLong();
   private final AtomicInteger running = new AtomicInteger();
@@ -52,19 +53,34 @@ final class FunctionSession implements FrameChannel.Listener {
   private volatile boolean shuttingDown;
   private volatile long shutdownGraceMillis;
 
-  FunctionSession(String function, Handler handler, int concurrency, Socket socket, int maxFrameBytes)
-      throws IOException {
+  FunctionSession(String function, Handler handler, int concurrency, Socket socket, int maxFrameBytes,
+      WarmUp warmUp) throws IOException {
+    this(function, handler, concurrency, socket, maxFrameBytes, newPool(function, concurrency), warmUp);
+  }
+
+  /**
+   * A session on {@code pool}, which it may share: the warm-up runs one on the real session's threads,
+   * with a {@code warmUp} that does nothing.
+   */
+  FunctionSession(String function, Handler handler, int concurrency, Socket socket, int maxFrameBytes,
+      ThreadPoolExecutor pool, WarmUp warmUp) throws IOException {
     this.function = function;
     this.handler = handler;
     this.concurrency = concurrency;
+    this.maxFrameBytes = maxFrameBytes;
     this.channel = new FrameChannel(
         socket, new FrameReader(socket.getInputStream(), maxFrameBytes), maxFrameBytes, "ldd-sdk", function);
+    this.pool = pool;
+    this.warmUp = warmUp;
+  }
+
+  private static ThreadPoolExecutor newPool(String function, int concurrency) {
     AtomicInteger threads = new AtomicInteger();
     // The queue's slack absorbs the moment between a worker sending its Result and taking the next
     // task, when the daemon may already have sent the next Invoke. A LinkedBlockingQueue wakes a
     // worker only when it turns non-empty (an ArrayBlockingQueue signals on every offer), which
     // saves a thread wake-up per invocation under load.
-    this.pool = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
+    return new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
         new LinkedBlockingQueue<>(concurrency), r -> {
           Thread t = new Thread(r, "ldd-sdk-invoke-" + function + "-" + threads.incrementAndGet());
           t.setDaemon(true);
@@ -100,32 +116,19 @@ final class FunctionSession implements FrameChannel.Listener {
   }
 
   /**
-   * Runs the wrapper's own invocation path once, without the handler, before announcing Ready: the
-   * invocation threads, and an Invoke and a Result through the codec. Otherwise the first real message,
-   * even on a prewarmed instance, pays for loading and initialising all of it (about 80 ms on a JVM).
+   * Runs the wrapper's own invocation path before announcing Ready, without the handler: the invocation
+   * threads, and Invokes, Results, a Publish and a Ping exchanged through a real session over a loopback
+   * connection of its own (see {@link WarmUp}). Otherwise the first real message, even on a prewarmed
+   * instance, pays for loading, linking and interpreting all of it. Failing only logs.
    */
   private void warmUp() {
     pool.prestartAllCoreThreads();
-    try {
-      Frame invoke = Frame.newBuilder().setInvoke(Invoke.newBuilder()
-          .setInvocationId("warm-up").setTopic("warm/up").setPayload(com.google.protobuf.ByteString.copyFrom(new byte[64]))
-          .putProperties("k", "v").setMessageId("m").setDeliveryCount(1).setDeadlineUnixMillis(1))
-          .build();
-      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-      FrameWriter writer = new FrameWriter(bytes, 1 << 20);
-      writer.write(invoke);
-      writer.write(resultFrame("warm-up", Result.ok()));
-      FrameReader reader = new FrameReader(new java.io.ByteArrayInputStream(bytes.toByteArray()), 1 << 20);
-      Invoke back = reader.read().getInvoke();
-      Invocation warm = toInvocation(back);
-      // Through the pool too, as a real invocation goes: a no-op where the handler would run.
-      pool.submit(() -> new InvocationContext(warm)).get(5, TimeUnit.SECONDS);
-      reader.read();
-    } catch (IOException | RuntimeException | ExecutionException | TimeoutException e) {
-      log.log(Level.DEBUG, "function " + function + ": warm-up failed; the first invocation pays for it", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    warmUp.run(function, concurrency, maxFrameBytes, pool);
+  }
+
+  /** Starts the session's channel, for the warm-up, which needs no Ready. */
+  void startForWarmUp() {
+    channel.start(this);
   }
 
   void close() {

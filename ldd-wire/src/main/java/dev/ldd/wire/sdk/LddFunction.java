@@ -16,6 +16,11 @@ import java.net.Socket;
  * runs invocations on a pool of as many threads as the declared concurrency, and ends when the daemon
  * closes the connection or sends Shutdown.
  *
+ * <p>Before it announces Ready it warms its own invocation path up, without calling the handler: a few
+ * rounds of invocations through a second session over a loopback connection of its own, so that a
+ * prewarmed instance's first message does not pay for loading and first runs of the wrapper's code. The
+ * system property {@code ldd.sdk.warmUpRounds} sets how many rounds (default 1; 0 for none).
+ *
  * <p>In a container, {@link #serve} is the whole {@code main}. Tests and embedders build one with
  * {@link #builder}, {@link #bind()} it and call {@link #run()} on a thread of their own.
  */
@@ -54,6 +59,7 @@ public final class LddFunction implements AutoCloseable {
   private final int concurrency;
   private final InetSocketAddress bindAddress;
   private final int maxFrameBytes;
+  private final WarmUp warmUp;
   private ServerSocket server;
   private volatile FunctionSession session;
   private volatile boolean closed;
@@ -64,6 +70,7 @@ public final class LddFunction implements AutoCloseable {
     this.concurrency = b.concurrency;
     this.bindAddress = new InetSocketAddress(b.address, b.port);
     this.maxFrameBytes = b.maxFrameBytes;
+    this.warmUp = b.warmUp != null ? b.warmUp : WarmUp.fromSystemProperty();
   }
 
   /**
@@ -132,7 +139,7 @@ public final class LddFunction implements AutoCloseable {
     }
     try {
       socket.setTcpNoDelay(true);
-      FunctionSession s = new FunctionSession(function, handler, concurrency, socket, maxFrameBytes);
+      FunctionSession s = new FunctionSession(function, handler, concurrency, socket, maxFrameBytes, warmUp);
       session = s;
       if (closed) {
         s.close();
@@ -170,6 +177,7 @@ public final class LddFunction implements AutoCloseable {
     private int port;
     private InetAddress address;
     private int maxFrameBytes = FrameReader.DEFAULT_MAX_FRAME_BYTES;
+    private WarmUp warmUp;
 
     private Builder(String function, Handler handler) {
       this.function = requireNonNull(function, "functionName");
@@ -209,6 +217,12 @@ public final class LddFunction implements AutoCloseable {
         throw new IllegalArgumentException("maxFrameBytes must be >= 1024, was " + maxFrameBytes);
       }
       this.maxFrameBytes = maxFrameBytes;
+      return this;
+    }
+
+    /** The warm-up to run before Ready; by default from the system property. For tests. */
+    Builder warmUp(WarmUp warmUp) {
+      this.warmUp = requireNonNull(warmUp, "warmUp");
       return this;
     }
 
