@@ -185,6 +185,12 @@ public final class FullPath {
           figures.add(scenario, p + " c=1 p50", "us", ldd[0], raw[0], RATIO_AT_MOST, 2, "<= 2x raw ping-pong");
           figures.add(scenario, p + " c=1 p99", "us", ldd[1], raw[1], RATIO_AT_MOST, 3, "<= 3x raw ping-pong");
           figures.add(scenario, p + " c=1 p99.9", "us", ldd[2], raw[2]);
+          if (payload == 256) {
+            double[] handOff = HandOff.measure(warmup, n);
+            figures.add(scenario, "thread hand-over round trip p50 (2 wake-ups, no socket)", "us", handOff[0], raw[0]);
+            log("%s run %d: thread hand-over round trip p50 %.1f us, p99 %.1f us", scenario, run + 1, handOff[0],
+                handOff[1]);
+          }
           if (docker != null) {
             double[] proxied = pingPong("127.0.0.1", proxiedPort, payload, warmup, n);
             figures.add(scenario, p + " c=1 p50 vs Docker proxy", "us", ldd[0], proxied[0], RATIO_AT_MOST, 2,

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * runs on a short-lived {@code ldd-wire-connect-<instance>} thread until the wrapper's Ready frame
  * arrives; one {@code ldd-wire-timer} thread per transport sweeps deadlines and sends pings. No
  * thread per connection, and no thread or timer task per invocation. Futures complete on the
- * selector and timer threads, so dependent stages must not block. Thread-safe.
+ * selector and timer threads, so dependent stages must not block: a blocked stage holds up every
+ * connection its selector thread serves. Thread-safe.
  */
 public final class TcpFunctionTransport implements FunctionTransport {
   private static final Logger log = LoggerFactory.getLogger(TcpFunctionTransport.class);
