@@ -32,6 +32,10 @@ final class Engine implements AutoCloseable {
   final LongAdder notAccepted = new LongAdder();
   private volatile Semaphore window = new Semaphore(0);
   private final AtomicLong reported = new AtomicLong();
+  // Stage timestamps of the message in flight, for latencies() at concurrency 1.
+  private volatile long startedNanos;
+  private volatile long endedNanos;
+  private volatile long settledNanos;
 
   // Cold-start observations (the last instance that became ready, the last invocation that ended).
   volatile Map<String, Duration> lastColdStart;
@@ -71,6 +75,7 @@ final class Engine implements AutoCloseable {
         .listener(new EngineListener() {
           @Override
           public void settled(InboundMessage message, String function, Disposition disposition, String reason) {
+            settledNanos = System.nanoTime();
             if (disposition == Disposition.ACCEPTED) {
               accepted.increment();
             } else {
@@ -86,6 +91,11 @@ final class Engine implements AutoCloseable {
           }
 
           @Override
+          public void invocationStarted(String function, String instanceId, String invocationId, boolean coldStart) {
+            startedNanos = System.nanoTime();
+          }
+
+          @Override
           public void instanceReady(String function, String instanceId, Map<String, Duration> coldStart) {
             lastReadyNanos = System.nanoTime();
             lastColdStart = coldStart;
@@ -95,6 +105,7 @@ final class Engine implements AutoCloseable {
           public void invocationEnded(String function, String instanceId, String invocationId,
               InvocationOutcome outcome, Duration duration, String error) {
             lastInvocation = duration;
+            endedNanos = System.nanoTime();
           }
         })
         .build();
@@ -112,27 +123,56 @@ final class Engine implements AutoCloseable {
 
   /** One message, published and awaited; nanoseconds from publish to settlement. */
   long one(Publication p) throws InterruptedException {
+    return one(p, null, 0);
+  }
+
+  /**
+   * One message; with {@code stages}, also records into {@code stages[k][i]} how long each stage took, from
+   * the listener's calls on the engine's threads: publish -> invocation started (the bus's delivery and the
+   * hop to the event loop), -> invocation ended (transport, function, and the hop back to the loop),
+   * -> settled (the hop to the settlement thread and the bus's accept), -> the publishing thread awake.
+   */
+  private long one(Publication p, long[][] stages, int i) throws InterruptedException {
     Semaphore w = window;
     long t0 = System.nanoTime();
     broker.publish(p);
     if (!w.tryAcquire(120, TimeUnit.SECONDS)) {
       throw new IllegalStateException("no settlement within 120 s");
     }
-    return System.nanoTime() - t0;
+    long t1 = System.nanoTime();
+    if (stages != null) {
+      stages[0][i] = startedNanos - t0;
+      stages[1][i] = endedNanos - startedNanos;
+      stages[2][i] = settledNanos - endedNanos;
+      stages[3][i] = t1 - settledNanos;
+    }
+    return t1 - t0;
   }
 
   /** Latencies of {@code n} messages one at a time, after {@code warmup} more; nanoseconds. */
   long[] latencies(Publication p, int warmup, int n) throws InterruptedException {
+    return latencies(p, warmup, n, null);
+  }
+
+  /** As {@link #latencies(Publication, int, int)}, with each message's stages into {@code stages} (4 x n). */
+  long[] latencies(Publication p, int warmup, int n, long[][] stages) throws InterruptedException {
     window = new Semaphore(0);
     for (int i = 0; i < warmup; i++) {
       one(p);
     }
     long[] out = new long[n];
     for (int i = 0; i < n; i++) {
-      out[i] = one(p);
+      out[i] = one(p, stages, i);
     }
     return out;
   }
+
+  /** What {@link #latencies(Publication, int, int, long[][])} names its stages. */
+  static final String[] STAGES = {
+      "publish -> invocation sent (bus delivery, hop to the loop, routing)",
+      "invocation sent -> result on the loop (transport, function, hop back)",
+      "result -> settled (hop to the settlement thread, accept)",
+      "settled -> publisher awake (the driver's own wake-up)"};
 
   /** The result of a load run. */
   record Load(double perSecond, long messages, long processCpuNanos, long dispatchCpuNanos, long maxRssKb) {}

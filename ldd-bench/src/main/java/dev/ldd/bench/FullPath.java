@@ -180,11 +180,16 @@ public final class FullPath {
           int warmup = quick ? n / 2 : n;
           // Latency at concurrency 1.
           double[] raw = pingPong("127.0.0.1", localEcho.port(), payload, warmup, n);
-          long[] l = e.latencies(pub, warmup, n);
+          long[][] stages = new long[Engine.STAGES.length][n];
+          long[] l = e.latencies(pub, warmup, n, stages);
           double[] ldd = {Figures.pct(l, n, 50) / 1e3, Figures.pct(l, n, 99) / 1e3, Figures.pct(l, n, 99.9) / 1e3};
           figures.add(scenario, p + " c=1 p50", "us", ldd[0], raw[0], RATIO_AT_MOST, 2, "<= 2x raw ping-pong");
           figures.add(scenario, p + " c=1 p99", "us", ldd[1], raw[1], RATIO_AT_MOST, 3, "<= 3x raw ping-pong");
           figures.add(scenario, p + " c=1 p99.9", "us", ldd[2], raw[2]);
+          for (int k = 0; k < stages.length; k++) {
+            figures.add(scenario, p + " c=1 p50 stage: " + Engine.STAGES[k], "us", Figures.pct(stages[k], n, 50) / 1e3,
+                Double.NaN);
+          }
           if (payload == 256) {
             double[] handOff = HandOff.measure(warmup, n);
             figures.add(scenario, "thread hand-over round trip p50 (2 wake-ups, no socket)", "us", handOff[0], raw[0]);
@@ -306,6 +311,7 @@ public final class FullPath {
       int prewarms = quick ? 4 : 8;
       List<Long> first = new ArrayList<>();
       List<Long> warm = new ArrayList<>();
+      List<Long> warmAfterIdle = new ArrayList<>();
       FunctionSpec pre = fn.toBuilder().concurrency(1, 1, 1).build();
       for (int i = 0; i < prewarms; i++) {
         try (Engine e = new Engine(daemonId, docker, transport, List.of(pre),
@@ -314,14 +320,19 @@ public final class FullPath {
           first.add(e.one(pub));
           long[] w = e.latencies(pub, 0, 500);
           warm.add((long) Figures.pct(w, w.length, 50));
+          // The first message always follows idle time: the same 200 ms on the now hot instance.
+          Thread.sleep(200);
+          warmAfterIdle.add(e.one(pub));
         }
       }
+      figures.add(scenario, "prewarmed first message p50, against a warm one after the same 200 ms idle", "us",
+          pct(first, 50) / 1e3, pct(warmAfterIdle, 50) / 1e3);
       for (int p : new int[] {50, 99}) {
         figures.add(scenario, "prewarmed first message p" + p, "us", pct(first, p) / 1e3, pct(warm, 50) / 1e3,
             p == 50 ? RATIO_AT_MOST : Figures.Target.NONE, 2, p == 50 ? "<= 2x warm p50" : "");
       }
-      log("%s: prewarmed first message p50 %.0f us, max %.0f us; warm p50 %.0f us", scenario,
-          pct(first, 50) / 1e3, pct(first, 100) / 1e3, pct(warm, 50) / 1e3);
+      log("%s: prewarmed first message p50 %.0f us, max %.0f us; warm p50 %.0f us; warm after 200 ms idle p50 %.0f us",
+          scenario, pct(first, 50) / 1e3, pct(first, 100) / 1e3, pct(warm, 50) / 1e3, pct(warmAfterIdle, 50) / 1e3);
       docker.removeOrphans(daemonId).get(60, TimeUnit.SECONDS);
     } finally {
       client.close();
