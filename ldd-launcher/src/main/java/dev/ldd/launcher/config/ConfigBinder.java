@@ -43,6 +43,8 @@ final class ConfigBinder {
   private final Substitution substitution;
   private final List<String> problems = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
+  /** Threads a function's JVM runs besides its invocation threads (GC, compilers, the SDK's reader). */
+  private static final int JVM_BASE_THREADS = 32;
   /** Where each route was declared, for the cross-checks that run once every function is read. */
   private final Map<RouteConfig, String> routePaths = new IdentityHashMap<>();
 
@@ -382,6 +384,16 @@ final class ConfigBinder {
     long nanoCpus = res.parsed("cpus", 0L, Units::parseNanoCpus);
     int pids = res.integer("pids", 0, 0, Integer.MAX_VALUE);
     res.finish();
+    if (runtime instanceof RuntimeConfig.Docker dockerRuntime) {
+      long limit = pids > 0 ? pids : dockerRuntime.defaultPidsLimit();
+      if (limit > 0 && perInstance + JVM_BASE_THREADS > limit) {
+        warnings.add(c.at("perInstance") + ": " + perInstance + " concurrent invocations leave too little of the "
+            + "pids limit of " + limit + (pids > 0 ? " (" + res.at("pids") + ")" : " (runtime.defaultPidsLimit)")
+            + ": the Java SDK runs a thread per concurrent invocation besides about " + JVM_BASE_THREADS
+            + " threads of the JVM, and an instance that cannot start a thread exits at its first burst; raise "
+            + res.at("pids") + " to at least " + (perInstance + JVM_BASE_THREADS) + " or lower perInstance");
+      }
+    }
     f.finish();
     if (name == null) {
       return null;

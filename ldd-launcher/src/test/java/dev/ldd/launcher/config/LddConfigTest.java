@@ -366,6 +366,30 @@ class LddConfigTest {
   }
 
   @Test
+  void aConcurrencyThatLeavesTooLittleOfTheDockerPidsLimitIsAWarningNamingBothSettings() {
+    String route = "routes: [ { queue: orders, topics: [ \"orders/>\" ] }, { queue: audit, topics: [ \"audit/>\" ] } ]";
+    String yaml = DAEMON + EMBEDDED + DOCKER + functions(
+        "{ name: wide, image: \"wide:1\", concurrency: { perInstance: 256 }, " + route + " }",
+        "{ name: raised, image: \"raised:1\", concurrency: { perInstance: 256 }, resources: { pids: 200 }, "
+            + route + " }",
+        "{ name: roomy, image: \"roomy:1\", concurrency: { perInstance: 256 }, resources: { pids: 1024 }, "
+            + route + " }",
+        "{ name: usual, image: \"usual:1\", " + route + " }");
+
+    LddConfig config = LddConfig.parse(yaml, Map.of());
+
+    assertThat(config.warnings()).filteredOn(w -> w.contains("pids limit")).satisfiesExactly(
+        w -> assertThat(w).startsWith("functions[0].concurrency.perInstance: 256 concurrent invocations leave too "
+            + "little of the pids limit of 256 (runtime.defaultPidsLimit)").contains("at least 288"),
+        w -> assertThat(w).startsWith("functions[1].concurrency.perInstance: 256 concurrent invocations leave too "
+            + "little of the pids limit of 200 (functions[1].resources.pids)"));
+    // The process runtime has no pids limit.
+    assertThat(LddConfig.parse(DAEMON + EMBEDDED + PROCESS + functions(
+        "{ name: wide, command: [ run ], concurrency: { perInstance: 256 }, " + route + " }"), Map.of()).warnings())
+        .noneMatch(w -> w.contains("pids"));
+  }
+
+  @Test
   void sizesAndDurationsUnderstandTheUsualUnits() {
     assertThat(Units.parseSize("256m")).isEqualTo(256L << 20);
     assertThat(Units.parseSize("1g")).isEqualTo(1L << 30);
