@@ -84,7 +84,8 @@ public final class FullPath {
   /** JVM flags of the scale/memory child, one child per ';'-separated set ("default": none). */
   private String daemonJvm = "-XX:+UseSerialGC -Xmx64m;default";
   private String tag = "";
-  private Set<String> scenarios = new LinkedHashSet<>(List.of("warm", "inline", "docker", "cold", "scale", "memory"));
+  private Set<String> scenarios = new LinkedHashSet<>(
+      List.of("warm", "inline", "docker", "docker-direct", "cold", "scale", "memory"));
   private boolean child;
   private final String daemonId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -134,12 +135,19 @@ public final class FullPath {
     if (scenarios.contains("inline")) {
       warm("1b warm/process, inline bus+settle", processRuntime(), okProcess("ok", 256, false), null, true);
     }
-    if (scenarios.contains("docker") || scenarios.contains("cold")) {
+    if (scenarios.contains("docker") || scenarios.contains("docker-direct") || scenarios.contains("cold")) {
       buildImages();
     }
     if (scenarios.contains("docker")) {
       try (DockerContainerRuntime docker = DockerContainerRuntime.create(dockerConfig())) {
         warm("2 warm/docker", docker, okDocker("ok", 256), docker, false);
+      }
+    }
+    if (scenarios.contains("docker-direct")) {
+      // The opt-in endpoint: the container's own address on the bridge, no published port, no proxy.
+      try (DockerContainerRuntime docker = DockerContainerRuntime.create(
+          dockerConfig().toBuilder().containerAddress(true).build())) {
+        warm("2b warm/docker, container address", docker, okDocker("ok", 256), docker, false);
       }
     }
     if (scenarios.contains("cold")) {

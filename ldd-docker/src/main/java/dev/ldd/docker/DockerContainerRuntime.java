@@ -12,6 +12,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
@@ -276,6 +277,9 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     if (config.hostNetwork()) {
       return new Endpoint("127.0.0.1", fn.port());
     }
+    if (config.containerAddress()) {
+      return new Endpoint(containerAddress(fn, id, inspect), fn.port());
+    }
     Ports ports = inspect.getNetworkSettings() == null ? null : inspect.getNetworkSettings().getPorts();
     Ports.Binding[] bindings = ports == null ? null : ports.getBindings().get(ExposedPort.tcp(fn.port()));
     if (bindings == null || bindings.length == 0) {
@@ -291,9 +295,23 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     return new Endpoint(host, Integer.parseInt(binding.getHostPortSpec()));
   }
 
+  /** The container's address on the runtime's network, from inspect. */
+  private String containerAddress(FunctionSpec fn, String id, InspectContainerResponse inspect) {
+    Map<String, ContainerNetwork> networks = inspect.getNetworkSettings() == null ? null
+        : inspect.getNetworkSettings().getNetworks();
+    ContainerNetwork network = networks == null ? null : networks.get(config.network());
+    String address = network == null ? null : network.getIpAddress();
+    if (address == null || address.isBlank()) {
+      throw new PlatformException("function '" + fn.name() + "': container " + id + " has no address on network '"
+          + config.network() + "' (networks: " + (networks == null ? "none" : networks.keySet())
+          + "); containerAddress needs a network with addresses, such as bridge or a user-defined one");
+    }
+    return address;
+  }
+
   private HostConfig hostConfig(FunctionSpec fn) {
     HostConfig host = HostConfig.newHostConfig().withNetworkMode(config.network());
-    if (!config.hostNetwork()) {
+    if (config.publishesPort()) {
       host.withPortBindings(new PortBinding(Ports.Binding.bindIp(config.publishHost()), ExposedPort.tcp(fn.port())));
     }
     Resources r = fn.resources();

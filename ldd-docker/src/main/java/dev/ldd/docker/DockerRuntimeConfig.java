@@ -14,6 +14,10 @@ import java.util.Map;
  * @param network {@link #BRIDGE} (ports published on {@link #publishHost}), {@link #HOST} (no published
  *     ports: the function listens on its own port on the host), or the name of a user-defined network
  * @param publishHost the host address published ports bind to (loopback: nothing else can reach them)
+ * @param containerAddress connect to the container's own address on its network instead of a published
+ *     port: nothing is published on the host, and no port proxy sits between daemon and function. Only
+ *     where the daemon can route to that network: on the Docker host itself (Linux), or in a container on
+ *     the host's network or on the same network. Ignored with {@link #HOST}
  * @param noNewPrivileges adds {@code no-new-privileges} to the security options
  * @param dropAllCapabilities drops every Linux capability ({@code --cap-drop ALL})
  * @param readOnlyRootfs mounts the container's root filesystem read-only
@@ -32,6 +36,7 @@ public record DockerRuntimeConfig(
     URI dockerHost,
     String network,
     String publishHost,
+    boolean containerAddress,
     boolean noNewPrivileges,
     boolean dropAllCapabilities,
     boolean readOnlyRootfs,
@@ -115,6 +120,7 @@ public record DockerRuntimeConfig(
         .dockerHost(dockerHost)
         .network(network)
         .publishHost(publishHost)
+        .containerAddress(containerAddress)
         .noNewPrivileges(noNewPrivileges)
         .dropAllCapabilities(dropAllCapabilities)
         .readOnlyRootfs(readOnlyRootfs)
@@ -133,6 +139,11 @@ public record DockerRuntimeConfig(
     return HOST.equals(network);
   }
 
+  /** Whether the function's port is published on the host (bridge and named networks, unless containerAddress). */
+  boolean publishesPort() {
+    return !hostNetwork() && !containerAddress;
+  }
+
   /**
    * Defaults: {@code DOCKER_HOST} or the local socket, bridge network published on 127.0.0.1,
    * no-new-privileges, all capabilities dropped, writable rootfs, the image's user, 256 pids, 10 s stop
@@ -142,6 +153,7 @@ public record DockerRuntimeConfig(
     private URI dockerHost = defaultDockerHost();
     private String network = BRIDGE;
     private String publishHost = "127.0.0.1";
+    private boolean containerAddress;
     private boolean noNewPrivileges = true;
     private boolean dropAllCapabilities = true;
     private boolean readOnlyRootfs;
@@ -173,6 +185,12 @@ public record DockerRuntimeConfig(
 
     public Builder publishHost(String publishHost) {
       this.publishHost = publishHost;
+      return this;
+    }
+
+    /** See {@link DockerRuntimeConfig#containerAddress()}. Default false: a port published on publishHost. */
+    public Builder containerAddress(boolean containerAddress) {
+      this.containerAddress = containerAddress;
       return this;
     }
 
@@ -237,7 +255,7 @@ public record DockerRuntimeConfig(
     }
 
     public DockerRuntimeConfig build() {
-      return new DockerRuntimeConfig(dockerHost, network, publishHost, noNewPrivileges,
+      return new DockerRuntimeConfig(dockerHost, network, publishHost, containerAddress, noNewPrivileges,
           dropAllCapabilities, readOnlyRootfs, user, defaultPidsLimit, stopGrace, maxParallelStarts, connectTimeout,
           controlTimeout, maxControlConnections, labels, logLinesOnFailure);
     }

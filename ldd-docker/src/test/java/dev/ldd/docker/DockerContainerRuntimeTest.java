@@ -383,6 +383,24 @@ class DockerContainerRuntimeTest {
   }
 
   @Test
+  void containerAddressConnectsToTheContainersOwnAddressAndPublishesNothing() throws Exception {
+    DockerContainerRuntime direct = newRuntime(TestDocker.config().toBuilder().containerAddress(true).build());
+
+    RuntimeInstance instance = start(direct, byteServer());
+
+    InspectContainerResponse inspect = inspect(instance);
+    String address = inspect.getNetworkSettings().getNetworks().get(DockerRuntimeConfig.BRIDGE).getIpAddress();
+    assertThat(instance.endpoint().toString()).isEqualTo(address + ":8080");
+    assertThat(address).isNotEqualTo("127.0.0.1");
+    TestDocker.awaitGreeting(instance.endpoint(), Duration.ofSeconds(20));
+    Ports requested = inspect.getHostConfig().getPortBindings();
+    assertThat(requested == null ? Map.of() : requested.getBindings()).isEmpty();
+    Ports actual = inspect.getNetworkSettings().getPorts();
+    assertThat(actual == null ? List.of() : actual.getBindings().values())
+        .allSatisfy(b -> assertThat(b).isNullOrEmpty());
+  }
+
+  @Test
   void theEngineVersionIsReported() throws Exception {
     assertThat(await(runtime.engineVersion())).isNotBlank();
   }

@@ -15,6 +15,7 @@ public final class DockerAdapter {
         .dockerHost(c.host())
         .network(c.network())
         .publishHost(c.publishHost())
+        .containerAddress(c.containerAddress())
         .noNewPrivileges(c.noNewPrivileges())
         .dropAllCapabilities(c.dropAllCapabilities())
         .readOnlyRootfs(c.readOnlyRootfs())

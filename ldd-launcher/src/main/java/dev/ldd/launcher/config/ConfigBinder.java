@@ -261,6 +261,12 @@ final class ConfigBinder {
       String host = m.string("host", substitution.env("DOCKER_HOST").orElse(RuntimeConfig.Docker.DEFAULT_HOST));
       String network = m.string("network", "bridge");
       String publishHost = m.string("publishHost", "127.0.0.1");
+      boolean containerAddress = m.choice("endpoint", "published",
+          Map.of("published", "published", "container", "container"), false).equals("container");
+      if (containerAddress && network.equals("host")) {
+        warnings.add(m.at("endpoint") + ": 'container' has no effect on the host network; functions listen on "
+            + "their port on the host");
+      }
       boolean noNewPrivileges = m.bool("noNewPrivileges", true);
       boolean dropAllCapabilities = m.bool("dropAllCapabilities", true);
       boolean readOnly = m.bool("readOnlyRootfs", false);
@@ -274,7 +280,8 @@ final class ConfigBinder {
           m.problem("labels." + key, "labels starting with ldd. are LDD's own");
         }
       }
-      result = new RuntimeConfig.Docker(host, network, publishHost, noNewPrivileges, dropAllCapabilities, readOnly,
+      result = new RuntimeConfig.Docker(host, network, publishHost, containerAddress, noNewPrivileges,
+          dropAllCapabilities, readOnly,
           user, pids, parallel, grace, labels);
     } else {
       String java = m.string("java", null);

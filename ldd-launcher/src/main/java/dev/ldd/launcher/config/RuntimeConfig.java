@@ -25,6 +25,9 @@ public sealed interface RuntimeConfig {
    * @param host the engine's address: {@code DOCKER_HOST} when set, else {@code unix:///var/run/docker.sock}
    * @param network the container network: {@code bridge} (default), {@code host}, or a named network
    * @param publishHost the host address published ports bind to (127.0.0.1: nothing else reaches them)
+   * @param containerAddress YAML {@code endpoint: container}: connect to the container's own address on
+   *     its network, publishing nothing (the daemon must be able to route there); default
+   *     {@code endpoint: published}
    * @param noNewPrivileges whether containers run with {@code no-new-privileges} (true by default)
    * @param dropAllCapabilities whether containers lose every Linux capability (true by default)
    * @param readOnlyRootfs whether containers get a read-only root file system (false by default)
@@ -35,7 +38,8 @@ public sealed interface RuntimeConfig {
    * @param labels extra labels on every container
    */
   record Docker(
-      String host, String network, String publishHost, boolean noNewPrivileges, boolean dropAllCapabilities,
+      String host, String network, String publishHost, boolean containerAddress, boolean noNewPrivileges,
+      boolean dropAllCapabilities,
       boolean readOnlyRootfs, Optional<String> user, long defaultPidsLimit, int maxParallelStarts,
       Duration stopGrace, Map<String, String> labels) implements RuntimeConfig {
     public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";

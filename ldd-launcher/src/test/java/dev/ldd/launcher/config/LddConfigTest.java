@@ -12,6 +12,7 @@ import dev.ldd.core.model.FunctionSpec;
 import dev.ldd.core.model.PublishMode;
 import dev.ldd.core.model.Resources;
 import dev.ldd.core.routing.Route;
+import dev.ldd.launcher.adapters.DockerAdapter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -261,7 +262,8 @@ class LddConfigTest {
               queues: [ { name: audit } ]
           rebindBackoff: { max: 10s }
           publisher: { session: vpn-a }
-        runtime: { type: docker, network: ldd-net, readOnlyRootfs: true, user: "1000:1000", maxParallelStarts: 2 }
+        runtime: { type: docker, network: ldd-net, endpoint: container, readOnlyRootfs: true, user: "1000:1000",
+          maxParallelStarts: 2 }
         functions:
           - { name: enrich, image: "ldd-examples/enrich:1", routes: [ { queue: orders, topics: [ "orders/>" ] },
               { queue: audit, topics: [ ">" ] } ] }
@@ -291,7 +293,9 @@ class LddConfigTest {
     assertThat(solace.publisher()).isEqualTo(new SourceConfig.SolacePublisher(Optional.of("vpn-a"),
         SourceConfig.PublishDelivery.PERSISTENT));
     assertThat(config.runtime()).isEqualTo(new RuntimeConfig.Docker(RuntimeConfig.Docker.DEFAULT_HOST, "ldd-net",
-        "127.0.0.1", true, true, true, Optional.of("1000:1000"), 256, 2, RuntimeConfig.DEFAULT_STOP_GRACE, Map.of()));
+        "127.0.0.1", true, true, true, true, Optional.of("1000:1000"), 256, 2, RuntimeConfig.DEFAULT_STOP_GRACE,
+        Map.of()));
+    assertThat(DockerAdapter.toDockerConfig((RuntimeConfig.Docker) config.runtime()).containerAddress()).isTrue();
     assertThat(config.functionSpecs()).singleElement()
         .satisfies(f -> assertThat(f.image()).isEqualTo("ldd-examples/enrich:1"));
 
