@@ -62,7 +62,7 @@ public final class IoLoop implements AutoCloseable {
       // their invocations fail as lost rather than hang.
       for (SelectionKey key : selector.keys()) {
         if (key.attachment() instanceof NioFrameChannel c) {
-          c.close(e);
+          closeQuietly(c, e);
         }
       }
     } finally {
@@ -86,7 +86,16 @@ public final class IoLoop implements AutoCloseable {
         channel.onReadable();
       }
     } catch (Throwable t) { // one channel's failure is that channel's, never the loop's
-      channel.close(t);
+      closeQuietly(channel, t);
+    }
+  }
+
+  /** Closes a channel whose listener may throw from onClose: that is the listener's failure, not the loop's. */
+  private static void closeQuietly(NioFrameChannel channel, Throwable cause) {
+    try {
+      channel.close(cause);
+    } catch (Throwable ignored) {
+      // onClose has run, the channel is closed
     }
   }
 
@@ -95,7 +104,7 @@ public final class IoLoop implements AutoCloseable {
     while ((task = tasks.poll()) != null) {
       try {
         task.run();
-      } catch (RuntimeException e) {
+      } catch (Throwable t) {
         // tasks report their own failures; one must not stop the loop
       }
     }

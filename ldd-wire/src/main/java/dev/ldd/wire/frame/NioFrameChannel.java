@@ -31,6 +31,13 @@ public final class NioFrameChannel {
   /** Frames up to this size are written from a direct buffer of the writing thread's. */
   private static final int SCRATCH_MAX_BYTES = 1024 * 1024;
   private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+  /**
+   * Heap buffers go to and from the socket at most this much at a time: the JDK copies through a
+   * temporary direct buffer of the size asked for and keeps it for the thread, so a whole large
+   * frame would leave a direct buffer of its size behind on every thread that read or wrote one (and
+   * be copied again, whole, on every partial write).
+   */
+  private static final int IO_SLICE_BYTES = 128 * 1024;
 
   private final SocketChannel socket;
   private final IoLoop loop;
@@ -182,8 +189,8 @@ public final class NioFrameChannel {
         }
         missed = wip.addAndGet(-missed);
       } while (missed != 0);
-    } catch (IOException | RuntimeException e) {
-      close(e);
+    } catch (Throwable t) { // an Error too: the drain stays claimed, nothing would write again
+      close(t);
     }
   }
 
@@ -195,7 +202,7 @@ public final class NioFrameChannel {
   private boolean writeSome() throws IOException {
     while (true) {
       if (large != null) {
-        socket.write(large);
+        writeSlices(large);
         if (large.hasRemaining()) {
           return false;
         }
@@ -255,6 +262,22 @@ public final class NioFrameChannel {
     return b;
   }
 
+  /** Writes what the socket takes of a heap buffer, {@link #IO_SLICE_BYTES} at a time. */
+  private void writeSlices(ByteBuffer b) throws IOException {
+    int end = b.limit();
+    try {
+      while (b.position() < end) {
+        b.limit(Math.min(end, b.position() + IO_SLICE_BYTES));
+        socket.write(b);
+        if (b.hasRemaining()) {
+          return; // the socket is full
+        }
+      }
+    } finally {
+      b.limit(end);
+    }
+  }
+
   /** Writes the buffer; true when it is empty afterwards. */
   private boolean flushOut() throws IOException {
     if (out.position() == 0) {
@@ -294,7 +317,7 @@ public final class NioFrameChannel {
       int n;
       boolean filled;
       if (body != null) {
-        int room = body.length - bodyFilled;
+        int room = Math.min(body.length - bodyFilled, IO_SLICE_BYTES);
         n = socket.read(ByteBuffer.wrap(body, bodyFilled, room));
         if (n > 0) {
           bodyFilled += n;

@@ -58,7 +58,7 @@ final class TcpFunctionConnection implements FunctionConnection, FrameChannel.Li
   private volatile boolean closing;
   private volatile long lastReceivedMillis;
   private long pingNonce;
-  private ScheduledFuture<?> liveness;
+  private volatile ScheduledFuture<?> liveness;
 
   TcpFunctionConnection(String instanceId, ReadyInfo ready, Dialer.Dialed dialed, IoLoop loop, int maxFrameBytes,
       PublicationSink sink, Clock clock, ScheduledExecutorService timer, Duration pingInterval,
@@ -80,7 +80,12 @@ final class TcpFunctionConnection implements FunctionConnection, FrameChannel.Li
 
   void start() throws IOException {
     channel.start(this);
-    liveness = timer.scheduleWithFixedDelay(this::checkLiveness, pingAfterMillis, pingAfterMillis, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> check =
+        timer.scheduleWithFixedDelay(this::checkLiveness, pingAfterMillis, pingAfterMillis, TimeUnit.MILLISECONDS);
+    liveness = check;
+    if (closing) { // closed meanwhile (the instance hung up at once): onClose may not have seen the check
+      check.cancel(false);
+    }
   }
 
   @Override

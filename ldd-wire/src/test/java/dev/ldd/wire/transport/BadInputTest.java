@@ -55,7 +55,8 @@ class BadInputTest {
   @MethodSource("badInput")
   void closesOnlyTheOffendingConnectionNamingTheInstanceAndTheReason(
       String name, Function<dev.ldd.wire.proto.Invoke, byte[]> input, String reason) throws Exception {
-    try (TcpFunctionTransport transport = TcpFunctionTransport.builder().maxFrameBytes(MAX_FRAME).build();
+    try (TcpFunctionTransport transport = TcpFunctionTransport.builder().maxFrameBytes(MAX_FRAME)
+            .ioThreads(1).build(); // the offender and the healthy connection share the selector thread
         InProcessWrapper good = new InProcessWrapper("good", new ConformanceFunction(), 4);
         FakeWrapper fake = new FakeWrapper()) {
       FunctionConnection healthy = transport.connect("good-1", good.endpoint(), Duration.ofSeconds(10),
