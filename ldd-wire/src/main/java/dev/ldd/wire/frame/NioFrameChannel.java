@@ -38,6 +38,8 @@ public final class NioFrameChannel {
    * be copied again, whole, on every partial write).
    */
   private static final int IO_SLICE_BYTES = 128 * 1024;
+  /** Reads of one connection before the loop turns to the others. */
+  private static final int MAX_READS_PER_WAKE_UP = 16;
 
   private final SocketChannel socket;
   private final IoLoop loop;
@@ -313,7 +315,9 @@ public final class NioFrameChannel {
 
   /** Reads what arrived and hands over every whole frame. Loop thread. */
   void onReadable() throws Exception {
-    while (!closed.get()) {
+    // A bounded number of reads per readiness: a peer that never stops writing must not starve the other
+    // connections of this loop; the selector reports the rest at once.
+    for (int reads = 0; reads < MAX_READS_PER_WAKE_UP && !closed.get(); reads++) {
       int n;
       boolean filled;
       if (body != null) {

@@ -14,8 +14,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,7 +140,7 @@ class NioFrameChannelTest {
     Recorder recorder = new Recorder();
     // Pretend a handshake reader took the first frame and buffered part of the next ones.
     int split = bytes.length - 2;
-    byte[] buffered = java.util.Arrays.copyOfRange(bytes, 0, split);
+    byte[] buffered = Arrays.copyOfRange(bytes, 0, split);
     NioFrameChannel channel = new NioFrameChannel(local, buffered, loop, MAX, "a");
     channel.start(recorder);
     assertThat(recorder.next()).isEqualTo(ping(1));
@@ -253,6 +259,61 @@ class NioFrameChannelTest {
       assertThat(truncated.closed.get(10, TimeUnit.SECONDS))
           .isInstanceOf(WireProtocolException.class).hasMessageContaining("truncated frame");
     } finally {
+      second.close();
+    }
+  }
+
+  @Test
+  void aPeerThatNeverStopsWritingDoesNotStarveTheOtherConnectionsOfItsLoop() throws Exception {
+    // Channel A's listener is slower than its peer writes, so A's socket is never drained: without a
+    // bound on reads per wake-up the loop would stay on A for as long as the peer writes.
+    AtomicLong seenOnA = new AtomicLong();
+    // A receive buffer far larger than one read, so that every read fills the channel's buffer.
+    SocketChannel flooded = SocketChannel.open();
+    flooded.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
+    flooded.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+    Socket floodPeer = server.accept();
+    floodPeer.setSendBufferSize(8 << 20);
+    new NioFrameChannel(flooded, new byte[0], loop, MAX, "flooded").start(new FrameChannel.Listener() {
+      @Override
+      public void onFrame(Frame frame) {
+        seenOnA.incrementAndGet();
+        long until = System.nanoTime() + 20_000;
+        while (System.nanoTime() < until) {
+          Thread.onSpinWait(); // simulated work per frame
+        }
+      }
+
+      @Override
+      public void onClose(Throwable cause) {}
+    });
+    SocketChannel second = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread flood = new Thread(() -> {
+      try {
+        FrameWriter w = new FrameWriter(floodPeer.getOutputStream(), MAX);
+        for (long i = 0; !stop.get(); i++) {
+          w.write(ping(i));
+          if (i % 16_384 == 0) { // large writes, so that the receiving socket holds more than a read takes
+            w.flush();
+          }
+        }
+      } catch (Exception ignored) {
+        // the test closes the socket
+      }
+    }, "flood");
+    try (Socket peer = server.accept()) {
+      Recorder other = new Recorder();
+      new NioFrameChannel(second, new byte[0], loop, MAX, "other").start(other);
+      flood.start();
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> seenOnA.get() > 1_000);
+      peer.getOutputStream().write(encode(ping(42)));
+      assertThat(other.next()).isEqualTo(ping(42));
+    } finally {
+      stop.set(true);
+      floodPeer.close();
+      flood.join(10_000);
+      flooded.close();
       second.close();
     }
   }
