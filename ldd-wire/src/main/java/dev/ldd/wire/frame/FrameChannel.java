@@ -6,7 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.Queue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -57,8 +56,6 @@ public final class FrameChannel {
   private volatile boolean stopped;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Listener listener;
-  // The thread that reads now; handOverReading passes the reading on to another.
-  private volatile Thread reading;
 
   /**
    * Wraps a connected socket. {@code reader} must read from it (the one used for a handshake, so that
@@ -80,49 +77,6 @@ public final class FrameChannel {
     this.listener = listener;
     startThread("-write-", this::writeLoop);
     startThread("-read-", this::readLoop);
-  }
-
-  /**
-   * Starts the writer thread and reads on a thread of {@code readers} instead of a thread of its own;
-   * with {@link #handOverReading}, the listener can then run long work on the thread that read the
-   * frame, while another thread of {@code readers} goes on reading. Call once, instead of
-   * {@link #start(Listener)}.
-   */
-  public void start(Listener listener, Executor readers) {
-    this.listener = listener;
-    startThread("-write-", this::writeLoop);
-    readers.execute(this::readLoop);
-  }
-
-  /**
-   * Whether bytes of a next frame have already arrived: a listener that would hand the reading over
-   * can keep reading instead, since the next frame is there. The reading thread's call, in onFrame.
-   */
-  public boolean hasBufferedInput() {
-    return reader.hasBuffered();
-  }
-
-  /**
-   * Called from {@link Listener#onFrame} only: the calling thread stops reading once onFrame returns,
-   * and a thread of {@code next} reads the following frames, starting at once. The frame at hand can
-   * then be processed on the calling thread without a hand-over to another thread first; the hand-over
-   * of reading to the next thread happens while it runs.
-   *
-   * @throws java.util.concurrent.RejectedExecutionException when {@code next} takes no task; the calling
-   *     thread then goes on reading
-   */
-  public void handOverReading(Executor next) {
-    Thread current = Thread.currentThread();
-    if (reading != current) {
-      throw new IllegalStateException("handOverReading is for the reading thread, in onFrame");
-    }
-    reading = null;
-    try {
-      next.execute(this::readLoop);
-    } catch (RuntimeException e) {
-      reading = current;
-      throw e;
-    }
   }
 
   /**
@@ -198,10 +152,8 @@ public final class FrameChannel {
   }
 
   private void readLoop() {
-    Thread current = Thread.currentThread();
-    reading = current;
     try {
-      while (!closed.get() && reading == current) {
+      while (!closed.get()) {
         Frame frame = reader.read();
         if (frame == null) {
           close(new EOFException("the peer closed the connection"));

@@ -31,14 +31,6 @@ public final class FrameReader {
   }
 
   /**
-   * Whether bytes of a next frame have already arrived, buffered by this reader: the next
-   * {@link #read()} then needs no wait for the peer. Costs no system call. The reading thread's call.
-   */
-  public boolean hasBuffered() {
-    return in.buffered() > 0;
-  }
-
-  /**
    * Returns the bytes this reader has taken from its stream but not yet decoded (the start of the
    * next frames), and forgets them: for handing a connection over to another reader, such as a
    * {@link NioFrameChannel} after a handshake, without losing what arrived behind the first frame.
@@ -131,10 +123,6 @@ public final class FrameReader {
   private static final class Buffer extends BufferedInputStream {
     Buffer(InputStream in) {
       super(in, 64 * 1024);
-    }
-
-    synchronized int buffered() {
-      return buf == null ? 0 : count - pos;
     }
 
     synchronized byte[] take() {

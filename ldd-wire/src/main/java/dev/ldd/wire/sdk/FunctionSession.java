@@ -29,13 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The wrapper's side of one daemon connection: runs Invoke frames' handlers on a bounded pool whose
- * threads also read (the thread that reads an Invoke arriving alone runs it and hands the reading on), routes
- * PublishAcks to the publishes waiting for them, answers pings, honours Shutdown. {@link #onFrame} may
- * run on two threads at once: one still in an invocation, the next reading.
+ * The wrapper's side of one daemon connection: dispatches Invoke frames to the handler on a bounded
+ * pool, routes PublishAcks to the publishes waiting for them, answers pings, honours Shutdown.
  */
 final class FunctionSession implements FrameChannel.Listener {
-
   private static final System.Logger log = System.getLogger(FunctionSession.class.getName());
   // A publish waits for its ack until the invocation's deadline plus this; the daemon answers late
   // publishes promptly with a refusal, so this only matters when the daemon is stuck.
@@ -77,21 +74,15 @@ final class FunctionSession implements FrameChannel.Listener {
     this.warmUp = warmUp;
   }
 
-  /**
-   * The session's threads: one more than the declared concurrency, since they read as well as invoke.
-   * The thread that reads an Invoke arriving alone runs it and hands the reading to an idle one
-   * (leader/follower), so that the invocation starts without waiting for another thread to wake up;
-   * with {@code concurrency} invocations running, the extra thread is the one that reads (pings and
-   * publish acks are answered).
-   */
   private static ThreadPoolExecutor newPool(String function, int concurrency) {
     AtomicInteger threads = new AtomicInteger();
-    // The queue's slack absorbs the moment between a thread finishing its invocation and taking the
-    // next task, when the next reader is already being handed over. A LinkedBlockingQueue wakes a
-    // thread only when it turns non-empty (an ArrayBlockingQueue signals on every offer).
-    return new ThreadPoolExecutor(concurrency + 1, concurrency + 1, 0, TimeUnit.MILLISECONDS,
-        new LinkedBlockingQueue<>(concurrency + 1), r -> {
-          Thread t = new Thread(r, "ldd-sdk-" + function + "-" + threads.incrementAndGet());
+    // The queue's slack absorbs the moment between a worker sending its Result and taking the next
+    // task, when the daemon may already have sent the next Invoke. A LinkedBlockingQueue wakes a
+    // worker only when it turns non-empty (an ArrayBlockingQueue signals on every offer), which
+    // saves a thread wake-up per invocation under load.
+    return new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(concurrency), r -> {
+          Thread t = new Thread(r, "ldd-sdk-invoke-" + function + "-" + threads.incrementAndGet());
           t.setDaemon(true);
           return t;
         });
@@ -99,7 +90,7 @@ final class FunctionSession implements FrameChannel.Listener {
 
   LddFunction.Exit run() {
     warmUp();
-    channel.start(this, pool);
+    channel.start(this);
     channel.send(Frame.newBuilder().setReady(Ready.newBuilder()
             .setProtocolMajor(ProtocolVersion.CURRENT.major())
             .setProtocolMinor(ProtocolVersion.CURRENT.minor())
@@ -109,8 +100,9 @@ final class FunctionSession implements FrameChannel.Listener {
         .build());
     LddFunction.Exit exit = ended.join();
     if (exit == LddFunction.Exit.SHUTDOWN) {
+      pool.shutdown();
       try {
-        if (!awaitNoneRunning(shutdownGraceMillis)) {
+        if (!pool.awaitTermination(shutdownGraceMillis, TimeUnit.MILLISECONDS)) {
           log.log(Level.WARNING, "function {0}: invocations still running after the shutdown grace", function);
         }
       } catch (InterruptedException e) {
@@ -136,19 +128,7 @@ final class FunctionSession implements FrameChannel.Listener {
 
   /** Starts the session's channel, for the warm-up, which needs no Ready. */
   void startForWarmUp() {
-    channel.start(this, pool);
-  }
-
-  /** Waits until no invocation runs, at most {@code millis}; true when none does. */
-  private boolean awaitNoneRunning(long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    synchronized (running) {
-      long left;
-      while (running.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
-        TimeUnit.NANOSECONDS.timedWait(running, left);
-      }
-      return running.get() == 0;
-    }
+    channel.start(this);
   }
 
   void close() {
@@ -209,50 +189,14 @@ final class FunctionSession implements FrameChannel.Listener {
       sendResult(invoke.getInvocationId(), Result.error("function " + function + " is shutting down"));
       return;
     }
-    int inFlight = running.incrementAndGet();
-    if (inFlight > concurrency) {
-      // More in flight than declared: the daemon sends a new invocation once an earlier one passed its
-      // deadline, which may still be finishing here. It waits for the next free thread; this one reads on.
-      try {
-        pool.execute(() -> runInvocation(invoke));
-      } catch (RejectedExecutionException e) {
-        sendResult(invoke.getInvocationId(), Result.error(
-            "function " + function + " is over its declared concurrency of " + concurrency));
-        invocationEnded();
-      }
-      return;
-    }
+    running.incrementAndGet();
     try {
-      if (inFlight == 1 && !channel.hasBufferedInput()) {
-        // Alone, with nothing behind it: this thread runs the invocation, at once, and an idle one of
-        // the pool reads on (see newPool): the wake-up of another thread is no part of its latency.
-        channel.handOverReading(pool);
-      } else {
-        // With others in flight or frames behind it, this thread keeps reading, so that frames that
-        // arrive together are read together, and the invocation goes to an idle thread of the pool.
-        pool.execute(() -> runInvocation(invoke));
-        return;
-      }
-    } catch (RejectedExecutionException e) { // the pool is shut down: the session is ending
-      sendResult(invoke.getInvocationId(), Result.error("function " + function + " is shutting down"));
-      invocationEnded();
-      return;
+      pool.execute(() -> runInvocation(invoke));
+    } catch (RejectedExecutionException e) {
+      running.decrementAndGet();
+      sendResult(invoke.getInvocationId(), Result.error(
+          "function " + function + " is over its declared concurrency of " + concurrency));
     }
-    runInvocation(invoke);
-  }
-
-  /**
-   * One invocation fewer running, called once its Result is queued; wakes a shutdown waiting for none.
-   * Returns how many still run.
-   */
-  private int invocationEnded() {
-    int left = running.decrementAndGet();
-    if (left == 0 && shuttingDown) {
-      synchronized (running) {
-        running.notifyAll();
-      }
-    }
-    return left;
   }
 
   private void runInvocation(Invoke invoke) {
@@ -272,12 +216,11 @@ final class FunctionSession implements FrameChannel.Listener {
     }
     // Alone, write it on this thread: the hand-over to the writer thread is a good part of a round
     // trip. With others in flight, queue it so that the writer batches their results into one flush.
-    if (running.get() == 1) {
+    if (running.decrementAndGet() == 0) {
       channel.sendNow(resultFrame(invocation.id(), result));
     } else {
       channel.send(resultFrame(invocation.id(), result));
     }
-    invocationEnded(); // after the Result is queued: a shutdown waiting for none flushes it
   }
 
   private static Invocation toInvocation(Invoke invoke) {
