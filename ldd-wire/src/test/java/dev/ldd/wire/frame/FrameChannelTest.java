@@ -8,12 +8,7 @@ import java.io.EOFException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,45 +57,8 @@ class FrameChannelTest {
   void framesFromManyThreadsMixingSendAndSendNowArriveAllAndInEachThreadsOrder() throws Exception {
     FrameChannel channel = new FrameChannel(local, new FrameReader(local.getInputStream(), MAX), MAX, "test", "a");
     channel.start(new Recorder());
-    int threads = 8;
-    int perThread = 5_000;
-    CountDownLatch go = new CountDownLatch(1);
-    List<Thread> senders = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      long thread = t;
-      Thread sender = new Thread(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (long i = 0; i < perThread; i++) {
-          Frame f = ping(thread << 32 | i);
-          if (i % 3 == 0) {
-            channel.sendNow(f);
-          } else {
-            channel.send(f);
-          }
-        }
-      });
-      sender.start();
-      senders.add(sender);
-    }
-    go.countDown();
-
-    FrameReader reader = new FrameReader(remote.getInputStream(), MAX);
-    Map<Long, Long> nextExpected = new HashMap<>();
-    for (int n = 0; n < threads * perThread; n++) {
-      long nonce = reader.read().getPing().getNonce();
-      long thread = nonce >>> 32;
-      long seq = nonce & 0xffffffffL;
-      assertThat(seq).as("thread %d", thread).isEqualTo(nextExpected.getOrDefault(thread, 0L));
-      nextExpected.put(thread, seq + 1);
-    }
-    for (Thread s : senders) {
-      s.join(10_000);
-    }
-    assertThat(nextExpected.values()).containsOnly((long) perThread);
+    new ConcurrentSenders(8, 5_000, ConcurrentSenders.PINGS, channel::sendNow, channel::send)
+        .assertAllArriveInEachThreadsOrder(new FrameReader(remote.getInputStream(), MAX), ConcurrentSenders.PING_NUMBERING);
   }
 
   @Test

@@ -19,13 +19,10 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -172,55 +169,20 @@ class NioFrameChannelTest {
   void framesFromManyThreadsMixingSendAndSendNowArriveAllAndInEachThreadsOrder() throws Exception {
     NioFrameChannel channel = new NioFrameChannel(local, new byte[0], loop, MAX, "a");
     channel.start(new Recorder());
-    int threads = 6;
-    int perThread = 5_000;
-    CountDownLatch go = new CountDownLatch(1);
-    List<Thread> senders = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      long thread = t;
-      Thread sender = new Thread(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (long i = 0; i < perThread; i++) {
-          // Now and then a large frame, so that some senders find the socket full.
-          Frame f = i % 500 == 0 ? Frame.newBuilder().setInvoke(Invoke.newBuilder()
-              .setInvocationId(thread + ":" + i).setPayload(ByteString.copyFrom(new byte[100_000]))).build()
-              : ping(thread << 32 | i);
-          if (i % 3 == 0) {
-            channel.sendNow(f);
-          } else {
-            channel.send(f);
-          }
-        }
-      });
-      sender.start();
-      senders.add(sender);
-    }
-    go.countDown();
-    FrameReader reader = new FrameReader(remote.getInputStream(), MAX);
-    Map<Long, Long> nextPerThread = new HashMap<>();
-    for (int n = 0; n < threads * perThread; n++) {
-      Frame f = reader.read();
-      long thread;
-      long i;
+    // Now and then a large frame, so that some senders find the socket full.
+    ConcurrentSenders.FrameOf frames = (thread, i) -> i % 500 == 0
+        ? Frame.newBuilder().setInvoke(Invoke.newBuilder().setInvocationId(thread + ":" + i)
+            .setPayload(ByteString.copyFrom(new byte[100_000]))).build()
+        : ConcurrentSenders.PINGS.of(thread, i);
+    ConcurrentSenders.Numbering numbering = f -> {
       if (f.hasPing()) {
-        thread = f.getPing().getNonce() >>> 32;
-        i = f.getPing().getNonce() & 0xffffffffL;
-      } else {
-        String[] id = f.getInvoke().getInvocationId().split(":");
-        thread = Long.parseLong(id[0]);
-        i = Long.parseLong(id[1]);
+        return ConcurrentSenders.PING_NUMBERING.of(f);
       }
-      assertThat(i).as("frame of thread " + thread).isEqualTo(nextPerThread.getOrDefault(thread, 0L));
-      nextPerThread.put(thread, i + 1);
-    }
-    for (Thread s : senders) {
-      s.join(10_000);
-    }
-    assertThat(nextPerThread.values()).containsOnly((long) perThread);
+      String[] id = f.getInvoke().getInvocationId().split(":");
+      return new long[] {Long.parseLong(id[0]), Long.parseLong(id[1])};
+    };
+    new ConcurrentSenders(6, 5_000, frames, channel::sendNow, channel::send)
+        .assertAllArriveInEachThreadsOrder(new FrameReader(remote.getInputStream(), MAX), numbering);
   }
 
   @Test
